@@ -1,0 +1,26 @@
+// The api's Prometheus metrics (prom-client default registry) and the /metrics route.
+import type { NextFunction, Request, Response, Router } from 'express';
+import { Histogram, register } from 'prom-client';
+
+const httpDuration = new Histogram({
+  name: 'cs_http_request_duration_seconds',
+  help: 'HTTP request duration by route and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+});
+
+export function measureRequests(req: Request, res: Response, next: NextFunction): void {
+  const end = httpDuration.startTimer();
+  res.on('finish', () => {
+    // The matched route pattern, not the raw URL, so label cardinality stays bounded.
+    const route = (req.route as { path?: string } | undefined)?.path ?? (res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'other');
+    end({ method: req.method, route: `${req.baseUrl}${typeof route === 'string' ? route : ''}`, status: String(res.statusCode) });
+  });
+  next();
+}
+
+export function mountMetrics(router: Router): void {
+  router.get('/metrics', async (_req, res) => {
+    res.type(register.contentType).send(await register.metrics());
+  });
+}

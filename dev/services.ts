@@ -1,0 +1,168 @@
+// Starting and stopping the local servers as child processes: the Temporal dev server, embedded
+// FerretDB, and our own api/worker/sandbox. Used by `npm start` and by the test harness.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import readline from 'node:readline';
+import { Connection } from '@temporalio/client';
+import { devServerSearchAttributeFlags } from '../worker/searchAttributes';
+import { FERRETDB_BIN, TEMPORAL_BIN } from './tools';
+
+export interface Service {
+  name: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface SpawnServiceOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Where the service's output goes: prefixed onto our stdout, or appended to a file. */
+  output: 'prefix' | { file: string };
+  /** Called with each output line, e.g. to find a "ready" line. */
+  onLine?: (line: string) => void;
+}
+
+export function spawnService(name: string, command: string, args: string[], options: SpawnServiceOptions): Service {
+  const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const sink = options.output === 'prefix' ? undefined : fs.createWriteStream(options.output.file, { flags: 'a' });
+  for (const stream of [child.stdout, child.stderr]) {
+    readline.createInterface({ input: stream! }).on('line', (line) => {
+      options.onLine?.(line);
+      if (sink) sink.write(`${line}\n`);
+      else process.stdout.write(`[${name}] ${line}\n`);
+    });
+  }
+  let exited = false;
+  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  return {
+    name,
+    child,
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exitPromise;
+      clearTimeout(killer);
+      sink?.end();
+    },
+  };
+}
+
+/** Rejects if the child exits before `ready` resolves, with the last output lines for context. */
+async function untilReady<T>(service: Service, ready: Promise<T>, timeoutMs: number, tail: string[]): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const failure = new Promise<never>((_, reject) => {
+    service.child.once('exit', (code, signal) =>
+      reject(new Error(`${service.name} exited during start-up (${signal ?? `exit ${code}`}):\n${tail.join('\n')}`)),
+    );
+    timer = setTimeout(() => reject(new Error(`${service.name} not ready after ${timeoutMs / 1000}s:\n${tail.join('\n')}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([ready, failure]);
+  } catch (error) {
+    await service.stop();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function keepTail(lines: string[], max = 20) {
+  return (line: string) => {
+    lines.push(line);
+    if (lines.length > max) lines.shift();
+  };
+}
+
+export async function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface FerretDbOptions {
+  port: number;
+  /** SQLite directory; undefined keeps the data in memory (tests). */
+  dataDir: string | undefined;
+  output: SpawnServiceOptions['output'];
+}
+
+export async function startFerretDb(options: FerretDbOptions): Promise<Service & { uri: string }> {
+  const tail: string[] = [];
+  let resolveUri!: (uri: string) => void;
+  const uriSeen = new Promise<string>((resolve) => (resolveUri = resolve));
+  const args = ['-listen', `127.0.0.1:${options.port}`, ...(options.dataDir ? ['-data', options.dataDir] : [])];
+  const service = spawnService('ferretdb', FERRETDB_BIN, args, {
+    output: options.output,
+    onLine: (line) => {
+      keepTail(tail)(line);
+      const match = /^MONGODB_URI=(\S+)/.exec(line);
+      if (match?.[1]) resolveUri(match[1]);
+    },
+  });
+  const uri = await untilReady(service, uriSeen, 60_000, tail);
+  return { ...service, uri };
+}
+
+export interface TemporalOptions {
+  port: number;
+  /** Web UI port, or undefined for a headless server (tests). */
+  uiPort: number | undefined;
+  /** SQLite file; undefined keeps the server in memory (tests). */
+  dbFile: string | undefined;
+  namespace: string;
+  output: SpawnServiceOptions['output'];
+}
+
+export async function startTemporal(options: TemporalOptions): Promise<Service & { address: string }> {
+  const address = `127.0.0.1:${options.port}`;
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(options.port),
+    '--namespace', options.namespace,
+    '--log-level', 'warn',
+    // The SDK's own CI settings: SQLite is slow without WAL.
+    '--sqlite-pragma', 'journal_mode=WAL',
+    '--sqlite-pragma', 'synchronous=OFF',
+    ...devServerSearchAttributeFlags(),
+    ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
+    ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
+  ];
+  const tail: string[] = [];
+  const service = spawnService('temporal', TEMPORAL_BIN, args, { output: options.output, onLine: keepTail(tail) });
+  await untilReady(service, waitForTemporal(address, options.namespace), 90_000, tail);
+  return { ...service, address };
+}
+
+/** Polls until the frontend answers and the namespace exists. */
+export async function waitForTemporal(address: string, namespace: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: '1s' });
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`Temporal at ${address} not ready: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}

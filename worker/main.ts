@@ -1,0 +1,78 @@
+// Worker process entry point: wires configuration, MongoDB, the Temporal connection, metrics, and
+// runs the worker until SIGINT/SIGTERM.
+import net from 'node:net';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { collectDefaultMetrics } from 'prom-client';
+import { loadConfigOrExit } from '../config/env';
+import { createLogger } from '../config/logger';
+import { connectMongo, disconnectMongo } from '../db/connection';
+import { createWorker } from './createWorker';
+import { startMetricsServer } from './metricsServer';
+import { ensureSearchAttributes } from './searchAttributes';
+import { retryUntil } from '../config/retry';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const log = createLogger('worker', config.LOG_LEVEL);
+
+  const sdkMetricsPort = await freePort();
+  Runtime.install({
+    telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkMetricsPort}` } } },
+  });
+  collectDefaultMetrics();
+
+  let running = false;
+  const metrics = await startMetricsServer({
+    port: config.WORKER_METRICS_PORT,
+    sdkMetricsUrl: `http://127.0.0.1:${sdkMetricsPort}/metrics`,
+    isHealthy: () => running,
+  });
+
+  await retryUntil('MongoDB', () => connectMongo(config.MONGODB_URI, { timeoutMs: 3000 }), log);
+  const connection = await retryUntil(
+    'Temporal',
+    () => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
+    log,
+  );
+  const added = await ensureSearchAttributes(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  if (added.length > 0) log.info({ added }, 'registered search attributes');
+
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log.info({ signal }, 'shutting down');
+      worker.shutdown();
+    });
+  }
+
+  running = true;
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metricsPort: config.WORKER_METRICS_PORT }, 'worker running');
+  try {
+    await worker.run();
+  } finally {
+    running = false;
+    await connection.close();
+    await disconnectMongo();
+    metrics.close();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(`worker failed: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});
