@@ -3,6 +3,7 @@
 // MONGODB_URI point at running ones, and stops them at the end.
 //   npm test                      everything
 //   npm test -- test/echo.test.ts only these files (lint and typecheck still run)
+//   npm test -- --no-checks FILE  skip lint and typecheck while iterating on one file
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureTools } from './setup';
@@ -26,12 +27,15 @@ async function main(): Promise<void> {
   const files = selected.length > 0 ? selected.map((f) => path.resolve(f)) : findTests(path.join(ROOT, 'test'));
   const npx = path.join(ROOT, 'node_modules', '.bin');
 
-  let done = step('lint (eslint)');
-  await run(path.join(npx, 'eslint'), ['--max-warnings', '0', '.'], { cwd: ROOT });
-  done();
-  done = step('typecheck (tsc --noEmit)');
-  await run(path.join(npx, 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], { cwd: ROOT });
-  done();
+  let done: () => void;
+  if (!process.argv.includes('--no-checks')) {
+    done = step('lint (eslint)');
+    await run(path.join(npx, 'eslint'), ['--max-warnings', '0', '.'], { cwd: ROOT });
+    done();
+    done = step('typecheck (tsc --noEmit)');
+    await run(path.join(npx, 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], { cwd: ROOT });
+    done();
+  }
 
   await ensureTools();
   const logDir = path.join(DATA_DIR, 'test-logs');
