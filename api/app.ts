@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Logger } from '../config/logger';
 import { measureRequests, mountMetrics } from './metrics';
+import { consoleRoutes } from './routes/console';
 import { devEchoRoutes } from './routes/devEcho';
 import { healthRoutes } from './routes/health';
 import { errorHandler } from './validate';
@@ -22,6 +23,7 @@ export function createApp({ config, temporal, log }: AppDeps): Express {
   app.use(healthRoutes(temporal));
   mountMetrics(app);
   app.use('/api', express.json({ limit: '256kb' }));
+  app.use(consoleRoutes(config));
   app.use(devEchoRoutes(temporal, config.TEMPORAL_TASK_QUEUE));
   app.use(errorHandler(log));
   return app;

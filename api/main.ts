@@ -14,9 +14,9 @@ async function main(): Promise<void> {
 
   // Not awaited: the api serves /healthz (503) while MongoDB is still unreachable; mongoose
   // buffers model calls until the connection is up.
-  retryUntil('MongoDB', () => connectMongo(config.MONGODB_URI, { timeoutMs: 3000 }), log, { timeoutMs: Infinity }).catch(
-    (error: unknown) => log.error({ error: (error as Error).message }, 'MongoDB connection failed'),
-  );
+  retryUntil('MongoDB', () => connectMongo(config.MONGODB_URI, { timeoutMs: 3000 }), log, {
+    timeoutMs: Infinity,
+  }).catch((error: unknown) => log.error({ error: (error as Error).message }, 'MongoDB connection failed'));
   const temporal = createTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
 
   const app = createApp({ config, temporal, log });

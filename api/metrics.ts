@@ -13,8 +13,14 @@ export function measureRequests(req: Request, res: Response, next: NextFunction)
   const end = httpDuration.startTimer();
   res.on('finish', () => {
     // The matched route pattern, not the raw URL, so label cardinality stays bounded.
-    const route = (req.route as { path?: string } | undefined)?.path ?? (res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'other');
-    end({ method: req.method, route: `${req.baseUrl}${typeof route === 'string' ? route : ''}`, status: String(res.statusCode) });
+    const route =
+      (req.route as { path?: string } | undefined)?.path ??
+      (res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'other');
+    end({
+      method: req.method,
+      route: `${req.baseUrl}${typeof route === 'string' ? route : ''}`,
+      status: String(res.statusCode),
+    });
   });
   next();
 }

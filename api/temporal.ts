@@ -14,9 +14,7 @@ export function createTemporalClient(target: TemporalTarget): Client {
 
 export async function temporalHealth(client: Client, timeoutMs = 2000): Promise<{ ok: boolean; error?: string }> {
   try {
-    await client.connection.withDeadline(Date.now() + timeoutMs, () =>
-      client.workflowService.getSystemInfo({}),
-    );
+    await client.connection.withDeadline(Date.now() + timeoutMs, () => client.workflowService.getSystemInfo({}));
     return { ok: true };
   } catch (error) {
     return { ok: false, error: (error as Error).message.split('\n')[0] };

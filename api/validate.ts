@@ -23,18 +23,21 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
   return result.data;
 }
 
-export const errorHandler = (log: Logger) => (error: unknown, req: Request, res: Response, next: NextFunction): void => {
-  if (res.headersSent) return next(error);
-  if (error instanceof HttpError) {
-    res.status(error.status).json({ error: error.message, details: error.details });
-    return;
-  }
-  const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    // body-parser errors: malformed JSON (400), body too large (413), wrong charset (415)
-    res.status(status).json({ error: (error as Error).message });
-    return;
-  }
-  log.error({ err: error, method: req.method, path: req.path }, 'request failed');
-  res.status(500).json({ error: 'internal error' });
-};
+export const errorHandler =
+  (log: Logger) =>
+  (error: unknown, req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) return next(error);
+    if (error instanceof HttpError) {
+      res.status(error.status).json({ error: error.message, details: error.details });
+      return;
+    }
+    const status =
+      (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // body-parser errors: malformed JSON (400), body too large (413), wrong charset (415)
+      res.status(status).json({ error: (error as Error).message });
+      return;
+    }
+    log.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    res.status(500).json({ error: 'internal error' });
+  };

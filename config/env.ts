@@ -13,70 +13,79 @@ const port = (fallback: number) =>
   z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(fallback));
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-const schema = z
-  .object({
-    NODE_ENV: z.preprocess(blankToUndefined, z.enum(['development', 'production', 'test']).default('development')),
-    LOG_LEVEL: z.preprocess(
-      blankToUndefined,
-      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    ),
-    PORT: port(3000),
-    WORKER_METRICS_PORT: port(9464),
-    PUBLIC_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
+const fields = z.object({
+  NODE_ENV: z.preprocess(blankToUndefined, z.enum(['development', 'production', 'test']).default('development')),
+  LOG_LEVEL: z.preprocess(
+    blankToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  PORT: port(3000),
+  WORKER_METRICS_PORT: port(9464),
+  PUBLIC_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
 
-    TEMPORAL_ADDRESS: z.preprocess(
-      blankToUndefined,
-      z
-        .string()
-        .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233')
-        .default('127.0.0.1:7233'),
-    ),
-    TEMPORAL_NAMESPACE: z.preprocess(blankToUndefined, z.string().min(1).default('default')),
-    TEMPORAL_TASK_QUEUE: z.preprocess(blankToUndefined, z.string().min(1).default('customer-service')),
-    TEMPORAL_UI_URL: z.preprocess(blankToUndefined, httpUrl.default('http://127.0.0.1:8233')),
+  TEMPORAL_ADDRESS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233')
+      .default('127.0.0.1:7233'),
+  ),
+  TEMPORAL_NAMESPACE: z.preprocess(blankToUndefined, z.string().min(1).default('default')),
+  TEMPORAL_TASK_QUEUE: z.preprocess(blankToUndefined, z.string().min(1).default('customer-service')),
+  TEMPORAL_UI_URL: z.preprocess(blankToUndefined, httpUrl.default('http://127.0.0.1:8233')),
 
-    MONGODB_URI: z.preprocess(
-      blankToUndefined,
-      z
-        .string()
-        .regex(/^mongodb(\+srv)?:\/\/[^\s/]+/, 'must be a mongodb:// or mongodb+srv:// URI')
-        .default('mongodb://127.0.0.1:27017/customer_service'),
-    ),
+  MONGODB_URI: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\/[^\s/]+/, 'must be a mongodb:// or mongodb+srv:// URI')
+      .default('mongodb://127.0.0.1:27017/customer_service'),
+  ),
 
-    WECOM_CORP_ID: optionalString,
-    WECOM_SECRET: optionalString,
-    WECOM_TOKEN: z.preprocess(
-      blankToUndefined,
-      z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1-32 letters or digits').optional(),
-    ),
-    WECOM_ENCODING_AES_KEY: z.preprocess(
-      blankToUndefined,
-      z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits').optional(),
-    ),
-    WECOM_API_BASE: z.preprocess(blankToUndefined, httpUrl.default(DEFAULT_WECOM_API_BASE)),
-    SANDBOX_PORT: port(3100),
+  WECOM_CORP_ID: optionalString,
+  WECOM_SECRET: optionalString,
+  WECOM_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9]{1,32}$/, 'must be 1-32 letters or digits')
+      .optional(),
+  ),
+  WECOM_ENCODING_AES_KEY: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits')
+      .optional(),
+  ),
+  WECOM_API_BASE: z.preprocess(blankToUndefined, httpUrl.default(DEFAULT_WECOM_API_BASE)),
+  SANDBOX_PORT: port(3100),
 
-    HUMAN_MODE: z.preprocess(blankToUndefined, z.enum(['console', 'wecom']).default('console')),
-    KB_FILE: z.preprocess(blankToUndefined, z.string().default(DEFAULT_KB_FILE)),
+  HUMAN_MODE: z.preprocess(blankToUndefined, z.enum(['console', 'wecom']).default('console')),
+  KB_FILE: z.preprocess(blankToUndefined, z.string().default(DEFAULT_KB_FILE)),
 
-    OPENAI_BASE_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
-    OPENAI_API_KEY: optionalString,
-    OPENAI_MODEL: optionalString,
+  OPENAI_BASE_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_MODEL: optionalString,
 
-    ALERT_WEBHOOK_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
-  })
-  .superRefine((env, ctx) => {
-    const wecom = ['WECOM_CORP_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const;
-    const set = wecom.filter((key) => env[key] !== undefined);
-    if (set.length > 0 && set.length < wecom.length) {
-      for (const key of wecom.filter((k) => env[k] === undefined)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `is required when ${set.join(', ')} is set` });
-      }
+  ALERT_WEBHOOK_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
+});
+
+/** Every variable the product reads (the README's configuration table lists the same names). */
+export const configKeys = Object.keys(fields.shape) as (keyof z.infer<typeof fields>)[];
+
+const schema = fields.superRefine((env, ctx) => {
+  const wecom = ['WECOM_CORP_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_ENCODING_AES_KEY'] as const;
+  const set = wecom.filter((key) => env[key] !== undefined);
+  if (set.length > 0 && set.length < wecom.length) {
+    for (const key of wecom.filter((k) => env[k] === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `is required when ${set.join(', ')} is set` });
     }
-    if ((env.OPENAI_API_KEY || env.OPENAI_BASE_URL) && !env.OPENAI_MODEL) {
-      ctx.addIssue({ code: 'custom', path: ['OPENAI_MODEL'], message: 'is required when an LLM endpoint is configured' });
-    }
-  });
+  }
+  if ((env.OPENAI_API_KEY || env.OPENAI_BASE_URL) && !env.OPENAI_MODEL) {
+    ctx.addIssue({ code: 'custom', path: ['OPENAI_MODEL'], message: 'is required when an LLM endpoint is configured' });
+  }
+});
 
 export type Env = z.infer<typeof schema>;
 

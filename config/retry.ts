@@ -16,7 +16,8 @@ export async function retryUntil<T>(
       if (Date.now() > deadline) {
         throw new Error(`${what} unreachable after ${Math.round(timeoutMs / 1000)}s: ${(error as Error).message}`);
       }
-      if (tries === 1 || tries % 10 === 0) log.warn({ what, tries, error: (error as Error).message }, 'waiting for dependency');
+      if (tries === 1 || tries % 10 === 0)
+        log.warn({ what, tries, error: (error as Error).message }, 'waiting for dependency');
       await new Promise((resolve) => setTimeout(resolve, Math.min(delayMs * tries, 5000)));
     }
   }

@@ -6,6 +6,7 @@ import net from 'node:net';
 import readline from 'node:readline';
 import { Connection } from '@temporalio/client';
 import { devServerSearchAttributeFlags } from '../worker/searchAttributes';
+import { formatLogLine } from './logLine';
 import { FERRETDB_BIN, TEMPORAL_BIN } from './tools';
 
 export interface Service {
@@ -29,7 +30,7 @@ export function spawnService(name: string, command: string, args: string[], opti
     readline.createInterface({ input: stream! }).on('line', (line) => {
       options.onLine?.(line);
       if (sink) sink.write(`${line}\n`);
-      else process.stdout.write(`[${name}] ${line}\n`);
+      else process.stdout.write(`[${name}] ${formatLogLine(line)}\n`);
     });
   }
   let exited = false;
@@ -55,7 +56,10 @@ async function untilReady<T>(service: Service, ready: Promise<T>, timeoutMs: num
     service.child.once('exit', (code, signal) =>
       reject(new Error(`${service.name} exited during start-up (${signal ?? `exit ${code}`}):\n${tail.join('\n')}`)),
     );
-    timer = setTimeout(() => reject(new Error(`${service.name} not ready after ${timeoutMs / 1000}s:\n${tail.join('\n')}`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`${service.name} not ready after ${timeoutMs / 1000}s:\n${tail.join('\n')}`)),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([ready, failure]);
@@ -130,14 +134,21 @@ export interface TemporalOptions {
 export async function startTemporal(options: TemporalOptions): Promise<Service & { address: string }> {
   const address = `127.0.0.1:${options.port}`;
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(options.port),
-    '--namespace', options.namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
     // The SDK's own CI settings: SQLite is slow without WAL.
-    '--sqlite-pragma', 'journal_mode=WAL',
-    '--sqlite-pragma', 'synchronous=OFF',
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--sqlite-pragma',
+    'synchronous=OFF',
     ...devServerSearchAttributeFlags(),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),

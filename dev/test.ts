@@ -45,7 +45,11 @@ async function main(): Promise<void> {
   try {
     if (!process.env.MONGODB_URI) {
       done = step('starting FerretDB (in memory) for the tests');
-      const ferret = await startFerretDb({ port: 0, dataDir: undefined, output: { file: path.join(logDir, 'ferretdb.log') } });
+      const ferret = await startFerretDb({
+        port: 0,
+        dataDir: undefined,
+        output: { file: path.join(logDir, 'ferretdb.log') },
+      });
       services.push(ferret);
       env.MONGODB_URI = ferret.uri;
       done();
@@ -63,10 +67,21 @@ async function main(): Promise<void> {
       env.TEMPORAL_ADDRESS = temporal.address;
       done();
     }
-    process.stdout.write(`  Temporal ${env.TEMPORAL_ADDRESS}, MongoDB ${env.MONGODB_URI}, ${files.length} test files\n`);
+    process.stdout.write(
+      `  Temporal ${env.TEMPORAL_ADDRESS}, MongoDB ${env.MONGODB_URI}, ${files.length} test files\n`,
+    );
     await run(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-reporter', 'spec', '--test-concurrency', process.env.TEST_CONCURRENCY ?? '2', ...files],
+      [
+        '--import',
+        'tsx',
+        '--test',
+        '--test-reporter',
+        'spec',
+        '--test-concurrency',
+        process.env.TEST_CONCURRENCY ?? '2',
+        ...files,
+      ],
       { cwd: ROOT, env },
     );
   } finally {

@@ -72,7 +72,11 @@ function freePort(): Promise<number> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(`worker failed: ${(error as Error).stack ?? String(error)}`);
-  process.exit(1);
-});
+main().then(
+  // The native runtime keeps handles open after shutdown; the worker is done, so exit.
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`worker failed: ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  },
+);

@@ -9,7 +9,10 @@ import { parseBody } from '../validate';
 
 const EchoBody = z.object({
   text: z.string().min(1).max(2000),
-  echoId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  echoId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
 });
 
 export function devEchoRoutes(temporal: Client, taskQueue: string): Router {

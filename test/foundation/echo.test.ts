@@ -33,7 +33,12 @@ describe('echo slice (api → Temporal → activity → MongoDB)', () => {
     await connectTestMongo('echo');
     client = await temporalClient();
     connection = await nativeConnection();
-    worker = await createWorker({ connection, namespace: 'default', taskQueue, workflowBundle: await workflowBundle() });
+    worker = await createWorker({
+      connection,
+      namespace: 'default',
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+    });
     running = worker.run();
     const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue });
     const app = createApp({ config, temporal: client, log: createLogger('api-test', 'silent') });

@@ -1,7 +1,13 @@
 // What the tests run against: the real Temporal and MongoDB-wire servers the harness (dev/test.ts)
 // started. A test file run without them fails loudly; nothing is skipped.
 import { randomUUID } from 'node:crypto';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { workflowsPath } from '../../worker/createWorker';
@@ -42,7 +48,10 @@ export async function nativeConnection(): Promise<NativeConnection> {
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundles the workflows once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
+  });
   return bundle;
 }
 

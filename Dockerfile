@@ -1,0 +1,22 @@
+# One image for the api, the worker and the sandbox; docker-compose.yml picks the command.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+# tsx stays in the image: the processes run their TypeScript entry points directly.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY tsconfig.json ./
+COPY activities ./activities
+COPY api ./api
+COPY bot ./bot
+COPY config ./config
+COPY db ./db
+COPY domain ./domain
+COPY kb ./kb
+COPY web ./web
+COPY wecom ./wecom
+COPY worker ./worker
+COPY workflows ./workflows
+USER node
+EXPOSE 3000 9464
+CMD ["node", "--import", "tsx", "api/main.ts"]
