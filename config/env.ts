@@ -2,6 +2,7 @@
 // worker, sandbox) reads it through loadConfig so a bad value fails the same way everywhere.
 import path from 'node:path';
 import { z } from 'zod';
+import { conversationSettings } from '../domain/conversationSettings';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 export const DEFAULT_KB_FILE = path.join(REPO_ROOT, 'kb', 'demo-faq.json');
@@ -69,6 +70,26 @@ const fields = z.object({
   OPENAI_MODEL: optionalString,
 
   ALERT_WEBHOOK_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
+
+  /** JSON overriding the conversation timers and limits of domain/conversationSettings.ts. */
+  CONVERSATION_SETTINGS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        try {
+          return conversationSettings(text ? JSON.parse(text) : {});
+        } catch (error) {
+          const detail =
+            error instanceof z.ZodError
+              ? error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(', ')
+              : 'is not valid JSON';
+          ctx.addIssue({ code: 'custom', message: `must be a JSON object of conversation settings: ${detail}` });
+          return z.NEVER;
+        }
+      }),
+  ),
 });
 
 /** Every variable the product reads (the README's configuration table lists the same names). */

@@ -1,0 +1,84 @@
+// Turns a kf/sync_msg item into the conversation's InboundMessage, tolerant of message types and
+// events it does not know (WeCom adds them): those become 'media' or a generic event.
+import type { InboundMessage } from '../workflows/conversationContract';
+
+/** The fields of a sync_msg item we read (WECOM.md "kf/sync_msg"); everything optional but msgid. */
+export interface RawKfMessage {
+  msgid: string;
+  open_kfid?: string;
+  external_userid?: string;
+  send_time?: number;
+  origin?: number;
+  servicer_userid?: string;
+  msgtype?: string;
+  text?: { content?: string; menu_id?: string };
+  event?: {
+    event_type?: string;
+    open_kfid?: string;
+    external_userid?: string;
+    scene?: string;
+    scene_param?: string;
+    welcome_code?: string;
+    fail_msgid?: string;
+    fail_type?: number;
+    change_type?: number;
+    old_servicer_userid?: string;
+    new_servicer_userid?: string;
+    msg_code?: string;
+    servicer_userid?: string;
+  };
+  [payload: string]: unknown;
+}
+
+export interface CustomerInbound {
+  externalUserId: string;
+  message: InboundMessage;
+}
+
+const ORIGIN = { 3: 'customer', 4: 'event', 5: 'servicer' } as const;
+
+/** undefined for items that belong to no customer (e.g. servicer_status_change). */
+export function normalizeKfMessage(raw: RawKfMessage): CustomerInbound | undefined {
+  const externalUserId = raw.external_userid ?? raw.event?.external_userid;
+  if (!externalUserId) return undefined;
+  const origin = ORIGIN[(raw.origin ?? 3) as keyof typeof ORIGIN] ?? (raw.msgtype === 'event' ? 'event' : 'customer');
+  const base = { msgid: raw.msgid, sendTime: raw.send_time ?? 0, servicerUserId: raw.servicer_userid };
+  if (raw.msgtype === 'event' || origin === 'event') {
+    const ev = raw.event ?? {};
+    return {
+      externalUserId,
+      message: {
+        ...base,
+        origin: 'event',
+        kind: 'event',
+        event: {
+          type: ev.event_type ?? 'unknown',
+          changeType: ev.change_type,
+          oldServicerUserId: ev.old_servicer_userid,
+          newServicerUserId: ev.new_servicer_userid,
+          msgCode: ev.msg_code,
+          welcomeCode: ev.welcome_code,
+          scene: ev.scene,
+          sceneParam: ev.scene_param,
+          failMsgid: ev.fail_msgid,
+          failType: ev.fail_type,
+        },
+      },
+    };
+  }
+  if (raw.msgtype === 'text') {
+    const menuId = raw.text?.menu_id || undefined;
+    return {
+      externalUserId,
+      message: { ...base, origin, kind: menuId ? 'menu_click' : 'text', text: raw.text?.content ?? '', menuId },
+    };
+  }
+  // image, voice, video, file, location, link, business_card, miniprogram, and types added later
+  return { externalUserId, message: { ...base, origin, kind: 'media', text: describeMedia(raw) } };
+}
+
+function describeMedia(raw: RawKfMessage): string {
+  const payload = raw[raw.msgtype ?? ''] as Record<string, unknown> | undefined;
+  const detail = payload && (payload.title ?? payload.name ?? payload.address);
+  return `[${raw.msgtype ?? 'unknown'}${typeof detail === 'string' ? `: ${detail}` : ''}]`;
+}

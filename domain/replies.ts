@@ -1,0 +1,15 @@
+// What the conversation says to the customer outside KB answers. The texts are data
+// (replies.json); this module only fills in the placeholders.
+import texts from './replies.json';
+
+const fill = (template: string, values: Record<string, string>) =>
+  template.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '');
+
+export const replies = {
+  ...texts,
+  assigned: (name: string) => fill(texts.assigned, { name }),
+  ticketCreated: (ticketNo: string) => fill(texts.ticketCreated, { ticketNo }),
+  ticketPending: (ticketNo: string) => fill(texts.ticketPending, { ticketNo }),
+  ticketStatus: (ticketNo: string, status: keyof typeof texts.ticketStatusNames, note?: string) =>
+    fill(texts.ticketStatus, { ticketNo, status: texts.ticketStatusNames[status] ?? status, note: note ?? '' }).trim(),
+};
