@@ -11,7 +11,7 @@ const nodeOnly = [
 ].flatMap((name) => [name, `node:${name}`]);
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**', 'coverage/**', 'web/**/*.js'] },
+  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**', 'coverage/**', 'web/**/*.js', 'wecom/sandbox/chat/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

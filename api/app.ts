@@ -9,19 +9,32 @@ import { consoleRoutes } from './routes/console';
 import { devEchoRoutes } from './routes/devEcho';
 import { healthRoutes } from './routes/health';
 import { errorHandler } from './validate';
+import { kfInboxSink, type KfCallbackEvent } from './kfInboxSink';
+import { wecomCallbackRoutes } from './routes/wecomCallback';
 
 export interface AppDeps {
   config: Config;
   temporal: Client;
   log: Logger;
+  /** Where verified WeCom callbacks go; by default the kf inbox workflows. */
+  wecomSink?: (event: KfCallbackEvent) => Promise<void>;
 }
 
-export function createApp({ config, temporal, log }: AppDeps): Express {
+export function createApp({ config, temporal, log, wecomSink }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(measureRequests);
   app.use(healthRoutes(temporal));
   mountMetrics(app);
+  if (config.wecom) {
+    app.use(
+      wecomCallbackRoutes({
+        credentials: config.wecom,
+        sink: wecomSink ?? kfInboxSink(temporal, config.TEMPORAL_TASK_QUEUE),
+        log,
+      }),
+    );
+  }
   app.use('/api', express.json({ limit: '256kb' }));
   app.use(consoleRoutes(config));
   app.use(devEchoRoutes(temporal, config.TEMPORAL_TASK_QUEUE));

@@ -1,0 +1,300 @@
+// The WeCom sandbox's HTTP face: the kf API endpoints with WeCom's semantics (WecomSimulator), the
+// encrypted callbacks to the configured URL, a control API for tests and demos (/sandbox/...),
+// fault injection, a log of every API call, and the customer chat page (/chat).
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import express, { type Express, type Request, type Response } from 'express';
+import { encryptPayload, signatureFor } from '../crypto';
+import { SandboxError, WecomSimulator, type SimulatorOptions } from './simulator';
+
+export interface SandboxOptions extends SimulatorOptions {
+  token: string;
+  encodingAesKey: string;
+  /** Where encrypted kf_msg_or_event callbacks are POSTed. */
+  callbackUrl: string;
+}
+
+export interface RecordedCall {
+  path: string;
+  body: unknown;
+  errcode: number;
+  at: number;
+}
+
+interface Fault {
+  path: string;
+  kind: 'http500' | 'errcode' | 'delay';
+  errcode?: number;
+  delayMs?: number;
+  times: number;
+}
+
+export interface Sandbox {
+  app: Express;
+  simulator: WecomSimulator;
+  calls: RecordedCall[];
+  /** Sends a callback for the account now (as WeCom does after news); resolves with the api's status codes. */
+  notify(openKfId: string): Promise<number[]>;
+}
+
+export function createSandbox(options: SandboxOptions): Sandbox {
+  const simulator = new WecomSimulator(options);
+  const calls: RecordedCall[] = [];
+  let faults: Fault[] = [];
+  let callbackCopies = 1;
+  let callbackUrl = options.callbackUrl;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '1mb' }));
+
+  async function notify(openKfId: string): Promise<number[]> {
+    const syncToken = simulator.newSyncToken(openKfId);
+    const createTime = Math.floor(simulator.now() / 1000);
+    const plain =
+      `<xml><ToUserName><![CDATA[${options.corpId}]]></ToUserName><CreateTime>${createTime}</CreateTime>` +
+      `<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[kf_msg_or_event]]></Event>` +
+      `<Token><![CDATA[${syncToken}]]></Token><OpenKfId><![CDATA[${openKfId}]]></OpenKfId></xml>`;
+    const encrypted = encryptPayload(options, plain);
+    const timestamp = String(createTime);
+    const nonce = randomBytes(5).toString('hex');
+    const query = new URLSearchParams({
+      msg_signature: signatureFor(options.token, timestamp, nonce, encrypted),
+      timestamp,
+      nonce,
+    });
+    const body = `<xml><ToUserName><![CDATA[${options.corpId}]]></ToUserName><Encrypt><![CDATA[${encrypted}]]></Encrypt><AgentID><![CDATA[]]></AgentID></xml>`;
+    const statuses: number[] = [];
+    // WeCom retries slow or failed callbacks, so the same news can arrive more than once.
+    for (let copy = 0; copy < callbackCopies; copy++) {
+      const status = await fetch(`${callbackUrl}?${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        body,
+        signal: AbortSignal.timeout(5000),
+      })
+        .then((res) => res.status)
+        .catch(() => 0);
+      statuses.push(status);
+    }
+    return statuses;
+  }
+
+  // ---------------------------------------------------------------- kf API
+
+  const api = (handler: (req: Request) => unknown) => async (req: Request, res: Response) => {
+    const apiPath = req.path.replace(/^\/cgi-bin\//, '');
+    const fault = faults.find((f) => f.path === apiPath || f.path === '*');
+    if (fault) {
+      fault.times -= 1;
+      faults = faults.filter((f) => f.times > 0);
+      if (fault.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
+      if (fault.kind === 'http500') {
+        calls.push({ path: apiPath, body: req.body, errcode: -500, at: simulator.now() });
+        res.status(500).send('Internal Server Error');
+        return;
+      }
+      if (fault.kind === 'errcode') {
+        calls.push({ path: apiPath, body: req.body, errcode: fault.errcode ?? -1, at: simulator.now() });
+        if (fault.errcode === 42001) simulator.expireAllTokens();
+        res.json({ errcode: fault.errcode ?? -1, errmsg: 'injected fault' });
+        return;
+      }
+    }
+    try {
+      if (apiPath !== 'gettoken') simulator.checkToken(req.query.access_token as string | undefined);
+      const result = handler(req) as object;
+      calls.push({ path: apiPath, body: req.body, errcode: 0, at: simulator.now() });
+      res.json({ errcode: 0, errmsg: 'ok', ...result });
+    } catch (error) {
+      if (!(error instanceof SandboxError)) throw error;
+      calls.push({ path: apiPath, body: req.body, errcode: error.errcode, at: simulator.now() });
+      res.json({ errcode: error.errcode, errmsg: error.errmsg });
+    }
+  };
+
+  app.get(
+    '/cgi-bin/gettoken',
+    api((req) => simulator.issueToken(String(req.query.corpid ?? ''), String(req.query.corpsecret ?? ''))),
+  );
+  app.post(
+    '/cgi-bin/kf/sync_msg',
+    api((req) => simulator.syncMsg(req.body)),
+  );
+  app.post(
+    '/cgi-bin/kf/send_msg',
+    api((req) => simulator.sendMsg(req.body)),
+  );
+  app.post(
+    '/cgi-bin/kf/send_msg_on_event',
+    api((req) => simulator.sendMsgOnEvent(req.body)),
+  );
+  app.post(
+    '/cgi-bin/kf/service_state/get',
+    api((req) => simulator.getServiceState(req.body)),
+  );
+  app.post(
+    '/cgi-bin/kf/service_state/trans',
+    api((req) => simulator.transServiceState(req.body)),
+  );
+  app.get(
+    '/cgi-bin/kf/servicer/list',
+    api((req) => simulator.servicerList(String(req.query.open_kfid ?? ''))),
+  );
+  app.post(
+    '/cgi-bin/kf/customer/batchget',
+    api((req) => simulator.batchGetCustomers(req.body)),
+  );
+  app.post(
+    '/cgi-bin/kf/account/list',
+    api((req) => simulator.accountList(req.body)),
+  );
+
+  // ---------------------------------------------------------------- control API
+
+  const control = (handler: (req: Request) => unknown | Promise<unknown>) => async (req: Request, res: Response) => {
+    try {
+      res.json((await handler(req)) ?? { ok: true });
+    } catch (error) {
+      if (error instanceof SandboxError) res.status(400).json({ errcode: error.errcode, error: error.errmsg });
+      else res.status(500).json({ error: (error as Error).message });
+    }
+  };
+  const kf = (req: Request) => String(req.body?.openKfId ?? req.query.openKfId ?? options.openKfId);
+
+  app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
+  app.post(
+    '/sandbox/customers/:externalUserId/messages',
+    control(async (req) => {
+      const item = simulator.customerMessage(kf(req), String(req.params.externalUserId), String(req.body?.text ?? ''));
+      return { msgid: item.msgid, callbacks: await notify(kf(req)) };
+    }),
+  );
+  app.post(
+    '/sandbox/customers/:externalUserId/menu-click',
+    control(async (req) => {
+      const item = simulator.customerMessage(
+        kf(req),
+        String(req.params.externalUserId),
+        String(req.body?.content ?? ''),
+        String(req.body?.menuId ?? ''),
+      );
+      return { msgid: item.msgid, callbacks: await notify(kf(req)) };
+    }),
+  );
+  app.post(
+    '/sandbox/customers/:externalUserId/enter',
+    control(async (req) => {
+      const item = simulator.enterSession(
+        kf(req),
+        String(req.params.externalUserId),
+        String(req.body?.sceneParam ?? ''),
+      );
+      return { msgid: item.msgid, callbacks: await notify(kf(req)) };
+    }),
+  );
+  app.get('/sandbox/customers/:externalUserId/inbox', (req, res) => {
+    res.json({ messages: simulator.inboxes.get(req.params.externalUserId) ?? [] });
+  });
+  app.get(
+    '/sandbox/customers/:externalUserId/session',
+    control((req) =>
+      simulator.getServiceState({ open_kfid: kf(req), external_userid: String(req.params.externalUserId) }),
+    ),
+  );
+  app.post(
+    '/sandbox/servicers/:userid/messages',
+    control(async (req) => {
+      const item = simulator.servicerMessage(
+        kf(req),
+        String(req.params.userid),
+        String(req.body?.externalUserId ?? ''),
+        String(req.body?.text ?? ''),
+      );
+      return { msgid: item.msgid, callbacks: await notify(kf(req)) };
+    }),
+  );
+  for (const [route, change] of [
+    ['take', 1],
+    ['transfer', 2],
+    ['end', 3],
+  ] as const) {
+    app.post(
+      `/sandbox/servicers/:userid/${route}`,
+      control(async (req) => {
+        const item = simulator.servicerSessionChange(
+          kf(req),
+          String(req.params.userid),
+          String(req.body?.externalUserId ?? ''),
+          change,
+          req.body?.to,
+        );
+        return { msgid: item.msgid, callbacks: await notify(kf(req)) };
+      }),
+    );
+  }
+  app.post(
+    '/sandbox/servicers/:userid/status',
+    control((req) => simulator.setServicerStatus(kf(req), String(req.params.userid), req.body?.status === 1 ? 1 : 0)),
+  );
+  app.post(
+    '/sandbox/customers/:externalUserId/send-fail',
+    control(async (req) => {
+      simulator.sendFailed(
+        kf(req),
+        String(req.params.externalUserId),
+        String(req.body?.msgid ?? ''),
+        Number(req.body?.failType ?? 10),
+      );
+      return { callbacks: await notify(kf(req)) };
+    }),
+  );
+  app.post(
+    '/sandbox/faults',
+    control((req) => {
+      const fault = {
+        path: String(req.body?.path ?? '*'),
+        kind: req.body?.kind,
+        errcode: req.body?.errcode,
+        delayMs: req.body?.delayMs,
+        times: Number(req.body?.times ?? 1),
+      };
+      if (!['http500', 'errcode', 'delay'].includes(fault.kind))
+        throw new SandboxError(40058, 'kind must be http500, errcode or delay');
+      faults.push(fault as Fault);
+    }),
+  );
+  app.post(
+    '/sandbox/callbacks',
+    control((req) => {
+      callbackCopies = Math.max(1, Number(req.body?.copies ?? 1));
+      if (req.body?.url) callbackUrl = String(req.body.url);
+    }),
+  );
+  app.post(
+    '/sandbox/time-travel',
+    control((req) => simulator.travel(Number(req.body?.ms ?? 0))),
+  );
+  app.post(
+    '/sandbox/notify',
+    control(async (req) => ({ callbacks: await notify(kf(req)) })),
+  );
+  app.get('/sandbox/calls', (req, res) => {
+    const filter = req.query.path ? String(req.query.path) : undefined;
+    res.json({ calls: filter ? calls.filter((c) => c.path === filter) : calls });
+  });
+  app.post(
+    '/sandbox/reset',
+    control(() => {
+      simulator.reset();
+      calls.length = 0;
+      faults = [];
+      callbackCopies = 1;
+    }),
+  );
+  app.get('/sandbox/info', (_req, res) =>
+    res.json({ openKfId: options.openKfId, accountName: options.accountName, servicers: options.servicers }),
+  );
+  app.use('/chat', express.static(path.join(__dirname, 'chat')));
+
+  return { app, simulator, calls, notify };
+}
