@@ -1,0 +1,107 @@
+// Rule-based detectors over normalised text, each driven by a lexicon in lexicons/ (data, not
+// code): explicit human requests (with negation), negative sentiment, high risk, smalltalk,
+// answers to "did that help?", re-ask markers, and unreadable input.
+import confirmation from './lexicons/confirmation.json';
+import human from './lexicons/humanRequest.json';
+import negative from './lexicons/negative.json';
+import reaskData from './lexicons/reask.json';
+import risk from './lexicons/risk.json';
+import smalltalkData from './lexicons/smalltalk.json';
+
+const lower = (list: string[]) => list.map((term) => term.normalize('NFKC').toLowerCase());
+const isLatin = (term: string) => /^[a-z0-9 '-]+$/.test(term);
+
+/** Matches whole words for Latin terms, substrings for Chinese ones. */
+function matcher(terms: string[]): (text: string) => string[] {
+  const list = lower(terms);
+  return (text) =>
+    list.filter((term) =>
+      isLatin(term)
+        ? new RegExp(`(^|[^a-z])${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z])`).test(text)
+        : text.includes(term),
+    );
+}
+
+/** Text with the matched phrases cut out, to see what else the customer said. */
+function without(text: string, terms: string[]): string {
+  return lower(terms)
+    .sort((a, b) => b.length - a.length)
+    .reduce((rest, term) => rest.split(term).join(' '), text);
+}
+
+const strip = (text: string) => text.replace(/[^\p{Script=Han}a-z0-9]/gu, '');
+
+const humanRequestTerms = matcher(human.request);
+const humanNegation = matcher(human.negation);
+const aboutService = matcher(human.aboutService);
+const humanExact = new Set(lower(human.exact).map(strip));
+
+export function detectHumanRequest(text: string): boolean {
+  const rest = without(text, human.exclusion);
+  if (humanNegation(rest).length > 0) return false;
+  const compact = strip(rest).replace(/^(我要|我想|要|找|转|请转|给我转)/, '');
+  if (humanExact.has(compact)) return true;
+  // "人工客服几点上班" asks about the human service; it does not ask for a human.
+  return humanRequestTerms(rest).length > 0 && aboutService(rest).length === 0;
+}
+
+const strongNegative = matcher(negative.strong);
+const weakNegative = matcher(negative.weak);
+
+export function detectNegative(text: string): { negative: boolean; score: number; terms: string[] } {
+  const strong = strongNegative(text);
+  const weak = weakNegative(text);
+  const intense = negative.intensifiers.some((mark) => text.includes(mark.normalize('NFKC')));
+  const score = Math.min(1, strong.length * 0.6 + weak.length * 0.25 + (intense ? 0.2 : 0));
+  return { negative: strong.length > 0 || (weak.length >= 2 && intense), score, terms: [...strong, ...weak] };
+}
+
+const riskGroups = Object.entries(risk)
+  .filter(([key]) => !key.startsWith('_'))
+  .map(([kind, terms]) => ({ kind, match: matcher(terms as string[]) }));
+
+export function detectRisk(text: string): { high: boolean; kind?: string; terms: string[] } {
+  for (const { kind, match } of riskGroups) {
+    const terms = match(text);
+    if (terms.length > 0) return { high: true, kind, terms };
+  }
+  return { high: false, terms: [] };
+}
+
+const smalltalkKinds = (['greeting', 'thanks', 'ack', 'bye'] as const).map((kind) => ({
+  kind,
+  terms: smalltalkData[kind],
+}));
+const allSmalltalk = smalltalkKinds.flatMap((k) => k.terms);
+
+/** Smalltalk only when nothing informative is left once the polite phrases are removed. */
+export function detectSmalltalk(text: string): 'greeting' | 'thanks' | 'ack' | 'bye' | undefined {
+  const found = smalltalkKinds.find(({ terms }) => matcher(terms)(text).length > 0);
+  if (!found) return undefined;
+  let rest = strip(without(text, allSmalltalk));
+  for (const filler of smalltalkData.filler) rest = rest.split(filler).join('');
+  return rest.length <= 1 ? found.kind : undefined;
+}
+
+const confirmYes = matcher(confirmation.yes);
+const confirmNo = matcher(confirmation.no);
+
+export function detectConfirmation(text: string): 'yes' | 'no' | undefined {
+  if (confirmNo(text).length > 0) return 'no';
+  if (confirmYes(text).length > 0) return 'yes';
+  return undefined;
+}
+
+const reaskMarkers = matcher(reaskData.markers);
+export const detectReask = (text: string): boolean => reaskMarkers(text).length > 0;
+
+/** Keyboard mashing, lone punctuation, or Latin letters with no vowel pattern of a word. */
+export function detectGibberish(text: string): boolean {
+  const compact = strip(text);
+  if (compact.length === 0) return true;
+  if (/\p{Script=Han}/u.test(compact)) return false;
+  const words = text.match(/[a-z]+/g) ?? [];
+  if (words.length === 0) return !/\d/.test(compact);
+  // A long run of consonants or a single vowel-less word reads as mashing ("asdfghjkl").
+  return words.every((word) => word.length >= 4 && (/[^aeiouy]{5,}/.test(word) || !/[aeiouy]/.test(word)));
+}

@@ -1,0 +1,39 @@
+// What the bot engine understood of one customer turn. Plain JSON: it travels from the
+// understanding activity into the workflow, where the dialogue policy reads it.
+
+export interface KbCandidate {
+  entryId: string;
+  skill: string;
+  /** Calibrated 0..1: how much of the message this entry explains. */
+  confidence: number;
+  /** How much of the message the entry accounts for, and how much of its best question the message contains. */
+  messageCoverage: number;
+  questionCoverage: number;
+  score: number;
+  /** The entry's answer text, so the policy can answer without another lookup. */
+  answer: string;
+}
+
+export interface Understanding {
+  /** The normalised text the rules saw (NFKC, lower case, no emoji). */
+  text: string;
+  /** Ranked knowledge-base candidates, best first (at most 3). */
+  candidates: KbCandidate[];
+  /** The best candidate's entry, its skill and confidence, and the margin to the runner-up. */
+  entryId?: string;
+  skill?: string;
+  confidence: number;
+  margin: number;
+  humanRequest: boolean;
+  sentiment: { negative: boolean; score: number; terms: string[] };
+  risk: { high: boolean; kind?: string; terms: string[] };
+  smalltalk?: 'greeting' | 'thanks' | 'ack' | 'bye';
+  /** An answer to "did that help?" if the message reads as one. */
+  confirmation?: 'yes' | 'no';
+  /** Nothing a human could read: keyboard mashing, only punctuation. */
+  gibberish: boolean;
+  /** Highest similarity (0..1) to one of the customer's recent turns. */
+  repetition: number;
+  /** The customer says they are asking again ("我问的是…"). */
+  reask: boolean;
+}
