@@ -60,6 +60,7 @@ export class Retriever {
   private unseenIdf = 0;
   private averageLength = 1;
   private scores: Float64Array = new Float64Array();
+  private entryScores: Float64Array = new Float64Array();
   private readonly entries: RetrievalEntry[];
 
   constructor(entries: RetrievalEntry[]) {
@@ -80,6 +81,7 @@ export class Retriever {
     );
     this.unseenIdf = Math.log(1 + (docs + 0.5) / 0.5);
     this.scores = new Float64Array(docs);
+    this.entryScores = new Float64Array(entries.length);
   }
 
   get size(): number {
@@ -128,18 +130,31 @@ export class Retriever {
         this.scores[doc]! += (idf * tf * (K1 + 1)) / norm;
       }
     }
-    const best = new Map<number, number>();
+    // Best document score per entry, then the few best entries, without sorting every match.
+    const touchedEntries: number[] = [];
     for (const doc of touched) {
       const score = this.scores[doc]! * this.docWeight[doc]!;
       this.scores[doc] = 0;
       const entry = this.docEntry[doc]!;
-      if (score > (best.get(entry) ?? 0)) best.set(entry, score);
+      if (this.entryScores[entry] === 0) touchedEntries.push(entry);
+      if (score > this.entryScores[entry]!) this.entryScores[entry] = score;
+    }
+    const top: [number, number][] = [];
+    for (const entry of touchedEntries) {
+      const score = this.entryScores[entry]!;
+      this.entryScores[entry] = 0;
+      if (top.length < RERANK_DEPTH || score > top[top.length - 1]![1]) {
+        let i = Math.min(top.length, RERANK_DEPTH - 1);
+        top[i] = [entry, score];
+        while (i > 0 && top[i - 1]![1] < score) {
+          [top[i - 1], top[i]] = [top[i]!, top[i - 1]!];
+          i--;
+        }
+      }
     }
     // BM25 finds the candidates; the calibrated confidence orders the few best of them, because
     // BM25 over short questions over-rewards one rare shared word.
-    return [...best]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, RERANK_DEPTH)
+    return top
       .map(([entry, score]) => ({
         entryId: this.entries[entry]!.id,
         skill: this.entries[entry]!.skill,

@@ -1,0 +1,173 @@
+// The understanding engine and the dialogue policy on the cases the issue names: negation,
+// mixed Chinese/English, full-width characters, emoji, empty and very long messages.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { BotEngine } from '../../bot/engine';
+import { loadKnowledgeBaseFile, parseKnowledgeBase } from '../../bot/kb';
+import { decide, initialMemory, priorityFor, type PolicyDecision } from '../../domain/policy';
+
+const engine = BotEngine.fromKnowledgeBase(
+  loadKnowledgeBaseFile(path.resolve(__dirname, '..', '..', 'kb', 'demo-faq.json')),
+);
+
+function firstTurn(text: string, tier = 'normal'): PolicyDecision {
+  return decide({ state: 'bot', understanding: engine.understand(text), memory: initialMemory(), customerTier: tier })
+    .decision;
+}
+
+describe('human requests', () => {
+  for (const text of [
+    '转人工',
+    '我要人工',
+    '请帮我转人工客服',
+    '能不能找个真人',
+    'I want to talk to a human',
+    '人工！',
+  ]) {
+    it(`"${text}" asks for a human`, () => assert.equal(engine.understand(text).humanRequest, true));
+  }
+  for (const text of [
+    '不用转人工，我自己看看',
+    '不需要人工',
+    '你们用的是人工智能吗',
+    '安装的人工费多少',
+    '人工客服几点上班',
+    '晚上有人工吗',
+  ]) {
+    it(`"${text}" does not`, () => assert.equal(engine.understand(text).humanRequest, false));
+  }
+});
+
+describe('risk and sentiment', () => {
+  it('finds regulators, lawyers, media, injuries, fire, account theft and lock-outs', () => {
+    for (const [text, kind] of [
+      ['再不退款我就打12315', 'regulator'],
+      ['我已经咨询律师了', 'legal'],
+      ['我要发微博曝光', 'media'],
+      ['门锁把手指夹伤了', 'safety'],
+      ['插座烧焦了还有焦味', 'safety'],
+      ['我账号被盗了', 'security'],
+      ['大晚上我被锁在外面进不了门', 'safety'],
+    ] as const) {
+      const risk = engine.understand(text).risk;
+      assert.equal(risk.high, true, text);
+      assert.equal(risk.kind, kind, text);
+    }
+  });
+  it('risk outranks everything, and the tier raises priority', () => {
+    assert.deepEqual(firstTurn('再不处理我就去消协投诉你们，转人工'), {
+      kind: 'handoff',
+      reason: 'high_risk',
+      priority: 4,
+    });
+    assert.equal(priorityFor('negative_sentiment', 'vip'), 3);
+    assert.ok(priorityFor('high_risk', 'normal') > priorityFor('vip', 'normal'));
+    assert.ok(priorityFor('vip', 'normal') > priorityFor('negative_sentiment', 'normal'));
+  });
+  it('tells anger from a plain report of a damaged item', () => {
+    assert.equal(engine.understand('太差劲了，垃圾东西').sentiment.negative, true);
+    assert.equal(engine.understand('收到的商品是破的').sentiment.negative, false);
+    assert.equal(engine.understand('this is ridiculous').sentiment.negative, true);
+  });
+});
+
+describe('robust input', () => {
+  it('reads full-width characters like half-width ones', () => {
+    assert.equal(engine.understand('ＷｉＦｉ连不上').entryId, engine.understand('WiFi连不上').entryId);
+    assert.equal(engine.understand('转人工！！').humanRequest, true);
+  });
+  it('answers mixed Chinese and English', () => {
+    assert.equal(firstTurn('我的device连不上wifi怎么办').kind, 'answer');
+    assert.equal(engine.understand('App在哪里download').entryId, 'app-download');
+  });
+  it('ignores emoji around a question and reads an emoji-only message as smalltalk or unclear', () => {
+    assert.equal(engine.understand('😭😭运费怎么算😭').entryId, 'shipping-fee');
+    assert.ok(['clarify', 'smalltalk'].includes(firstTurn('👍👍👍').kind));
+    assert.equal(firstTurn('你好😊').kind, 'smalltalk');
+  });
+  it('handles empty and whitespace messages without answering', () => {
+    for (const text of ['', '   ', '？？？']) {
+      const decision = firstTurn(text);
+      assert.equal(decision.kind, 'clarify', JSON.stringify(text));
+    }
+  });
+  it('handles a 10,000-character message quickly and sensibly', () => {
+    const long = '请问运费怎么算'.repeat(1500);
+    const started = performance.now();
+    const decision = firstTurn(long);
+    assert.ok(performance.now() - started < 200);
+    assert.ok(['answer', 'clarify'].includes(decision.kind));
+    assert.equal(firstTurn('啊'.repeat(10_000)).kind, 'clarify');
+  });
+});
+
+describe('dialogue policy', () => {
+  it('answers, asks for confirmation, and resolves on yes', () => {
+    let memory = initialMemory();
+    const first = decide({ state: 'bot', understanding: engine.understand('保修期多久'), memory });
+    assert.equal(first.decision.kind, 'answer');
+    assert.ok(first.decision.kind === 'answer' && first.decision.askConfirmation);
+    memory = first.memory;
+    const yes = decide({ state: 'confirming', understanding: engine.understand('好的，明白了'), memory });
+    assert.equal(yes.decision.kind, 'resolved');
+  });
+  it('a second "no" always hands off as answer_rejected', () => {
+    let memory = decide({
+      state: 'bot',
+      understanding: engine.understand('设备连不上wifi'),
+      memory: initialMemory(),
+    }).memory;
+    const no1 = decide({ state: 'confirming', understanding: engine.understand('没用'), memory });
+    memory = no1.memory;
+    if (no1.decision.kind === 'handoff') {
+      assert.equal(no1.decision.reason, 'answer_rejected');
+      return;
+    }
+    assert.equal(no1.decision.kind, 'answer');
+    const no2 = decide({ state: 'confirming', understanding: engine.understand('还是不行'), memory });
+    assert.deepEqual(no2.decision.kind === 'handoff' && no2.decision.reason, 'answer_rejected');
+  });
+  it('a new question while confirming is answered as a new question', () => {
+    const memory = decide({
+      state: 'bot',
+      understanding: engine.understand('运费怎么算'),
+      memory: initialMemory(),
+    }).memory;
+    const next = decide({ state: 'confirming', understanding: engine.understand('怎么开发票'), memory });
+    assert.ok(next.decision.kind === 'answer' && next.decision.entryId === 'invoice');
+  });
+  it('hands a VIP who is not understood to a human at once', () => {
+    assert.deepEqual(firstTurn('我的猫不吃饭怎么办', 'vip'), { kind: 'handoff', reason: 'vip', priority: 4 });
+  });
+  it('is deterministic: the same input gives the same decision', () => {
+    assert.deepEqual(firstTurn('退款多久到账'), firstTurn('退款多久到账'));
+  });
+});
+
+describe('knowledge base files', () => {
+  it('reject a broken KB with the field named', () => {
+    assert.throws(
+      () => parseKnowledgeBase({ entries: [{ id: 'a', skill: 's', question: '', answer: 'x' }] }, 'kb.json'),
+      /kb.json: entries.0.question/,
+    );
+    assert.throws(
+      () =>
+        parseKnowledgeBase({
+          entries: [
+            { id: 'a', skill: 's', question: 'q', answer: 'x' },
+            { id: 'a', skill: 's', question: 'q2', answer: 'y' },
+          ],
+        }),
+      /duplicate entry id a/,
+    );
+  });
+  it('leave disabled entries out of retrieval', () => {
+    const kb = loadKnowledgeBaseFile(path.resolve(__dirname, '..', '..', 'kb', 'demo-faq.json'));
+    const without = BotEngine.fromKnowledgeBase({
+      ...kb,
+      entries: kb.entries.map((e) => (e.id === 'shipping-fee' ? { ...e, enabled: false } : e)),
+    });
+    assert.notEqual(without.understand('运费怎么算').entryId, 'shipping-fee');
+  });
+});
