@@ -99,7 +99,7 @@ export async function freePort(): Promise<number> {
 
 export interface FerretDbOptions {
   port: number;
-  /** SQLite directory; undefined keeps the data in memory (tests). */
+  /** SQLite directory; undefined keeps the data in memory (avoid: updates can block, see dev/test.ts). */
   dataDir: string | undefined;
   output: SpawnServiceOptions['output'];
 }

@@ -1,10 +1,11 @@
 // `npm test`: lint, typecheck, then every test under test/ against real servers. The harness
-// starts its own Temporal dev server and FerretDB (in memory, free ports) unless TEMPORAL_ADDRESS /
+// starts its own Temporal dev server (in memory) and FerretDB (a temporary directory) on free ports unless TEMPORAL_ADDRESS /
 // MONGODB_URI point at running ones, and stops them at the end.
 //   npm test                      everything
 //   npm test -- test/echo.test.ts only these files (lint and typecheck still run)
 //   npm test -- --no-checks FILE  skip lint and typecheck while iterating on one file
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ensureTools } from './setup';
 import { run, step } from './run';
@@ -41,13 +42,19 @@ async function main(): Promise<void> {
   const logDir = path.join(DATA_DIR, 'test-logs');
   fs.mkdirSync(logDir, { recursive: true });
   const services: Service[] = [];
+  let ferretDir: string | undefined;
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   try {
     if (!process.env.MONGODB_URI) {
-      done = step('starting FerretDB (in memory) for the tests');
+      // A throw-away directory (in /dev/shm when there is one), not FerretDB's in-memory mode: with
+      // SQLite's shared-cache memory databases an update after a read on another connection waits
+      // forever on the table lock.
+      const shm = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+      ferretDir = fs.mkdtempSync(path.join(shm, 'cs-test-ferretdb-'));
+      done = step('starting FerretDB (temporary SQLite directory) for the tests');
       const ferret = await startFerretDb({
         port: 0,
-        dataDir: undefined,
+        dataDir: ferretDir,
         output: { file: path.join(logDir, 'ferretdb.log') },
       });
       services.push(ferret);
@@ -86,6 +93,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await Promise.all(services.reverse().map((s) => s.stop()));
+    if (ferretDir) fs.rmSync(ferretDir, { recursive: true, force: true });
   }
 }
 

@@ -41,7 +41,15 @@ export async function temporalClient(): Promise<Client> {
   return new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
 }
 
+let runtimeInstalled = false;
+
 export async function nativeConnection(): Promise<NativeConnection> {
+  // The SDK logs every worker state change at INFO; tests only want warnings. Installed only by
+  // files that run workers: the native runtime would keep other test processes alive.
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
   return NativeConnection.connect({ address: requireEnv('TEMPORAL_ADDRESS') });
 }
 
@@ -56,6 +64,3 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 export const uniqueTaskQueue = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
-
-// The SDK logs every worker state change at INFO; tests only want warnings.
-Runtime.install({ logger: new DefaultLogger('WARN') });
