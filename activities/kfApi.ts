@@ -22,15 +22,25 @@ export interface KfApi {
     items: MenuItem[];
     tail_content?: string;
   }): Promise<void>;
-  sendOnEvent(req: { code: string; msgid: string; content?: string; menu?: { head_content: string; items: MenuItem[] } }): Promise<void>;
-  getServiceState(req: { open_kfid: string; external_userid: string }): Promise<{ service_state: number; servicer_userid?: string }>;
+  sendOnEvent(req: {
+    code: string;
+    msgid: string;
+    content?: string;
+    menu?: { head_content: string; items: MenuItem[] };
+  }): Promise<void>;
+  getServiceState(req: {
+    open_kfid: string;
+    external_userid: string;
+  }): Promise<{ service_state: number; servicer_userid?: string }>;
   transServiceState(req: {
     open_kfid: string;
     external_userid: string;
     service_state: number;
     servicer_userid?: string;
   }): Promise<{ msg_code?: string }>;
-  batchGetCustomers(externalUserIds: string[]): Promise<{ external_userid: string; nickname?: string; avatar?: string; gender?: number; unionid?: string }[]>;
+  batchGetCustomers(
+    externalUserIds: string[],
+  ): Promise<{ external_userid: string; nickname?: string; avatar?: string; gender?: number; unionid?: string }[]>;
 }
 
 /** The WeCom errcode carried by an error from the client, if any. */

@@ -6,6 +6,7 @@ import { conversationSettings } from '../domain/conversationSettings';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 export const DEFAULT_KB_FILE = path.join(REPO_ROOT, 'kb', 'demo-faq.json');
+export const DEFAULT_AGENTS_FILE = path.join(REPO_ROOT, 'kb', 'demo-agents.json');
 export const DEFAULT_WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
 
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -64,6 +65,8 @@ const fields = z.object({
 
   HUMAN_MODE: z.preprocess(blankToUndefined, z.enum(['console', 'wecom']).default('console')),
   KB_FILE: z.preprocess(blankToUndefined, z.string().default(DEFAULT_KB_FILE)),
+  /** Agents loaded when the agent collection is empty (the demo roster by default). */
+  AGENTS_FILE: z.preprocess(blankToUndefined, z.string().default(DEFAULT_AGENTS_FILE)),
 
   OPENAI_BASE_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
   OPENAI_API_KEY: optionalString,

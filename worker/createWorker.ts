@@ -1,7 +1,6 @@
 // Builds the Temporal worker: the workflows bundle plus the activities. Used by worker/main.ts and
 // by the tests, which pass a prebuilt bundle so workflows are bundled once per test file.
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities } from '../activities';
 
 export const workflowsPath = require.resolve('../workflows');
 
@@ -11,7 +10,7 @@ export interface CreateWorkerOptions {
   taskQueue: string;
   /** From bundleWorkflowCode; when absent the worker bundles workflowsPath itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  activities?: object;
+  activities: object;
   identity?: string;
 }
 
@@ -21,7 +20,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    activities: options.activities ?? createActivities(),
+    activities: options.activities,
     ...(options.identity ? { identity: options.identity } : {}),
   });
 }

@@ -3,11 +3,14 @@
 import net from 'node:net';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { collectDefaultMetrics } from 'prom-client';
+import { Client, Connection } from '@temporalio/client';
+import { createActivities } from '../activities';
 import { loadConfigOrExit } from '../config/env';
 import { createLogger } from '../config/logger';
 import { connectMongo, disconnectMongo } from '../db/connection';
 import { createWorker } from './createWorker';
 import { startMetricsServer } from './metricsServer';
+import { buildActivityDeps } from './dependencies';
 import { ensureSearchAttributes } from './searchAttributes';
 import { retryUntil } from '../config/retry';
 
@@ -37,10 +40,16 @@ async function main(): Promise<void> {
   const added = await ensureSearchAttributes(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   if (added.length > 0) log.info({ added }, 'registered search attributes');
 
+  const temporal = new Client({
+    connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }),
+    namespace: config.TEMPORAL_NAMESPACE,
+  });
+  const { deps, close } = await buildActivityDeps(config, temporal, log);
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    activities: createActivities(deps),
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -55,6 +64,8 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     running = false;
+    close();
+    await temporal.connection.close();
     await connection.close();
     await disconnectMongo();
     metrics.close();

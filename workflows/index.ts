@@ -1,2 +1,4 @@
 // Every workflow the worker registers. Deterministic code only: see eslint.config.mjs.
+export { conversationWorkflow } from './conversation';
 export { echoWorkflow } from './echo';
+export { kfInboxWorkflow } from './kfInbox';

@@ -10,6 +10,7 @@ import { createApp } from '../../api/app';
 import { loadConfig } from '../../config/env';
 import { createLogger } from '../../config/logger';
 import { EchoRecordModel } from '../../db/models/echoRecord';
+import { createEchoActivities } from '../../activities/echo';
 import { createWorker } from '../../worker/createWorker';
 import {
   connectTestMongo,
@@ -38,6 +39,7 @@ describe('echo slice (api → Temporal → activity → MongoDB)', () => {
       namespace: 'default',
       taskQueue,
       workflowBundle: await workflowBundle(),
+      activities: createEchoActivities(),
     });
     running = worker.run();
     const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue });

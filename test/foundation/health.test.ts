@@ -28,7 +28,10 @@ describe('/healthz with dependencies down', () => {
   it('answers 503 with both dependencies down', async () => {
     const res = await fetch(`${baseUrl}/healthz`);
     assert.equal(res.status, 503);
-    const body = (await res.json()) as { status: string; dependencies: Record<string, { ok: boolean; error?: string }> };
+    const body = (await res.json()) as {
+      status: string;
+      dependencies: Record<string, { ok: boolean; error?: string }>;
+    };
     assert.equal(body.status, 'degraded');
     assert.equal(body.dependencies.mongodb?.ok, false);
     assert.equal(body.dependencies.temporal?.ok, false);

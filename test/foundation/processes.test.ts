@@ -14,7 +14,8 @@ async function waitForOk(url: string, timeoutMs = 60_000): Promise<Response> {
   for (;;) {
     const res = await fetch(url).catch(() => undefined);
     if (res?.ok) return res;
-    if (Date.now() > deadline) throw new Error(`${url} not ok after ${timeoutMs} ms (last: ${res?.status ?? 'no answer'})`);
+    if (Date.now() > deadline)
+      throw new Error(`${url} not ok after ${timeoutMs} ms (last: ${res?.status ?? 'no answer'})`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -24,11 +24,14 @@ export interface RunningSandbox extends Sandbox {
   >;
 }
 
-export async function startSandbox(callbackUrl = 'http://127.0.0.1:9/wecom/callback'): Promise<RunningSandbox> {
+export async function startSandbox(
+  callbackUrl = 'http://127.0.0.1:9/wecom/callback',
+  openKfId: string = dev.openKfId,
+): Promise<RunningSandbox> {
   const sandbox = createSandbox({
     ...sandboxCredentials,
     callbackUrl,
-    openKfId: dev.openKfId,
+    openKfId,
     accountName: dev.accountName,
     servicers: dev.servicers,
   });

@@ -1,0 +1,89 @@
+// The whole conversation lifecycle through the WeCom sandbox, the api callback, the kf inbox and
+// the conversation workflow, on the real Temporal and FerretDB servers (HUMAN_MODE=console).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ConversationModel } from '../../db/models/conversation';
+import { EventModel } from '../../db/models/event';
+import { agentReplyUpdate, resolveUpdate } from '../../workflows/conversationContract';
+import { maybeRecordHistory } from '../support/histories';
+import { startStack, type Stack } from '../support/stack';
+
+describe('conversation lifecycle (console mode)', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack?.close());
+
+  it('bot answer → "没解决" twice → handoff → agent → reply → resolve → CSAT → state 4', async () => {
+    const customer = 'wmLifecycle1';
+    await stack.say(customer, '怎么查物流');
+    const first = await stack.until(
+      'the bot answer and the confirmation menu',
+      () => stack.received(customer),
+      (m) => m.length >= 2,
+    );
+    assert.match(first[0]!, /查看物流/);
+    assert.match(first[1]!, /是否解决/);
+
+    await stack.say(customer, '没解决');
+    await stack.until(
+      'a reply to the first "no"',
+      () => stack.received(customer),
+      (m) => m.length >= 3,
+    );
+    const conversationId = await stack.conversationOf(customer);
+    let snapshot = await stack.snapshot(conversationId);
+    if (snapshot.state === 'confirming') {
+      await stack.say(customer, '还是没解决');
+    }
+    snapshot = await stack.until(
+      'an agent',
+      () => stack.snapshot(conversationId),
+      (s) => s.state === 'human',
+    );
+    assert.equal(snapshot.handoff?.reason, 'answer_rejected');
+    assert.ok(
+      snapshot.handoff?.transcript.some((t) => t.text === '怎么查物流'),
+      'the whole transcript travels with the handoff',
+    );
+    const agentId = snapshot.agentId!;
+    assert.ok(agentId);
+
+    const handle = stack.client.workflow.getHandle(conversationId);
+    await handle.executeUpdate(agentReplyUpdate, { args: [{ agentId, text: '您好，我来帮您查一下物流。' }] });
+    await stack.until(
+      'the agent reply',
+      () => stack.received(customer),
+      (m) => m.includes('您好，我来帮您查一下物流。'),
+    );
+
+    await handle.executeUpdate(resolveUpdate, { args: [{ agentId }] });
+    const afterResolve = await stack.until(
+      'the survey',
+      () => stack.received(customer),
+      (m) => m.some((x) => x.includes('评价')),
+    );
+    assert.ok(afterResolve.at(-1)!.includes('满意'));
+    const session = await fetch(
+      `${stack.sandbox.url}/sandbox/customers/${customer}/session?openKfId=${stack.openKfId}`,
+    ).then((r) => r.json());
+    assert.equal((session as { service_state: number }).service_state, 4);
+
+    await stack.click(customer, 'csat_satisfied', '满意');
+    const mirror = await stack.until(
+      'the survey answer',
+      () => ConversationModel.findOne({ conversationId }).lean(),
+      (d) => d?.csat === 'satisfied',
+    );
+    assert.equal(mirror?.state, 'closed');
+    await handle.result();
+    const description = await handle.describe();
+    assert.equal(description.searchAttributes.CsState?.[0], 'closed');
+    const types = (await EventModel.find({ conversationId }).lean()).map((e) => e.type);
+    for (const type of ['bot_answer', 'handoff', 'assigned', 'first_response', 'resolved', 'closed', 'csat']) {
+      assert.ok(types.includes(type), `event ${type} in ${types.join(',')}`);
+    }
+    await maybeRecordHistory(stack.client, conversationId, 'console-lifecycle');
+  });
+});

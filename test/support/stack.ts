@@ -1,0 +1,172 @@
+// The whole product in one test process, on the harness's real Temporal and FerretDB: a WeCom
+// sandbox, the api (real HTTP callbacks from the sandbox), and a worker with the real activities.
+// Each stack has its own kf account id, task queue and database, so test files do not meet.
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import mongoose from 'mongoose';
+import { createActivities } from '../../activities';
+import { createApp } from '../../api/app';
+import { loadConfig, type Config } from '../../config/env';
+import { createLogger } from '../../config/logger';
+import { ConversationModel } from '../../db/models/conversation';
+import type { ConversationSettings } from '../../domain/conversationSettings';
+import { createWorker } from '../../worker/createWorker';
+import { buildActivityDeps } from '../../worker/dependencies';
+import { ensureSearchAttributes } from '../../worker/searchAttributes';
+import { snapshotQuery, type ConversationSnapshot } from '../../workflows/conversationContract';
+import { sandboxCredentials, startSandbox, type RunningSandbox } from './sandbox';
+import { nativeConnection, requireEnv, temporalClient, uniqueMongoUri, workflowBundle } from './servers';
+
+/** Timers in seconds instead of minutes. */
+export const fastSettings: Partial<ConversationSettings> = {
+  burstWindowMs: 300,
+  confirmationTimeoutMs: 4000,
+  botIdleCloseMs: 20_000,
+  queueWaitSlaMs: 3000,
+  routingRetryMs: 300,
+  firstResponseSlaMs: 4000,
+  humanIdleNudgeMs: 20_000,
+  humanIdleCloseMs: 20_000,
+  csatWaitMs: 4000,
+};
+
+export interface Stack {
+  config: Config;
+  sandbox: RunningSandbox;
+  client: Client;
+  apiUrl: string;
+  openKfId: string;
+  worker?: Worker;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+  say(customer: string, text: string): Promise<void>;
+  click(customer: string, menuId: string, content: string): Promise<void>;
+  /** What the customer has received so far (contents). */
+  received(customer: string): Promise<string[]>;
+  /** Polls until the predicate holds; fails with the last value. */
+  until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs?: number): Promise<T>;
+  conversationOf(customer: string): Promise<string>;
+  snapshot(conversationId: string): Promise<ConversationSnapshot>;
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+}
+
+export async function startStack(
+  options: {
+    humanMode?: 'console' | 'wecom';
+    settings?: Partial<ConversationSettings>;
+    worker?: boolean;
+    env?: Record<string, string>;
+  } = {},
+): Promise<Stack> {
+  const openKfId = `wkTest${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const taskQueue = `cs-${openKfId}`;
+  const sandbox = await startSandbox(undefined, openKfId);
+  const config = loadConfig({
+    ...process.env,
+    LOG_LEVEL: 'silent',
+    TEMPORAL_ADDRESS: requireEnv('TEMPORAL_ADDRESS'),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    MONGODB_URI: uniqueMongoUri('stack'),
+    WECOM_CORP_ID: sandboxCredentials.corpId,
+    WECOM_SECRET: sandboxCredentials.secret,
+    WECOM_TOKEN: sandboxCredentials.token,
+    WECOM_ENCODING_AES_KEY: sandboxCredentials.encodingAesKey,
+    WECOM_API_BASE: sandbox.url,
+    HUMAN_MODE: options.humanMode ?? 'console',
+    CONVERSATION_SETTINGS: JSON.stringify({ ...fastSettings, ...options.settings }),
+    ...options.env,
+  });
+  await mongoose.connect(config.MONGODB_URI, { serverSelectionTimeoutMS: 5000 });
+  await ensureSearchAttributes(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const client = await temporalClient();
+  const log = createLogger('test', 'silent');
+
+  const app = createApp({ config, temporal: client, log });
+  const server: Server = app.listen(0);
+  await new Promise((resolve) => server.once('listening', resolve));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await sandbox.control('/sandbox/callbacks', { url: `${apiUrl}/wecom/callback` });
+
+  const { deps, close: closeDeps } = await buildActivityDeps(config, client, log);
+  let connection: NativeConnection | undefined;
+  let running: Promise<void> | undefined;
+
+  const stack: Stack = {
+    config,
+    sandbox,
+    client,
+    apiUrl,
+    openKfId,
+    async startWorker() {
+      connection ??= await nativeConnection();
+      stack.worker = await createWorker({
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue,
+        workflowBundle: await workflowBundle(),
+        activities: createActivities(deps),
+      });
+      running = stack.worker.run();
+    },
+    async stopWorker() {
+      stack.worker?.shutdown();
+      await running;
+      stack.worker = undefined;
+    },
+    async close() {
+      await stack.stopWorker();
+      closeDeps();
+      server.close();
+      await sandbox.close();
+      await connection?.close();
+      await client.connection.close();
+      await mongoose.connection.dropDatabase().catch(() => undefined);
+      await mongoose.disconnect();
+    },
+    async say(customer, text) {
+      await sandbox.control(`/sandbox/customers/${customer}/messages`, { text, openKfId });
+    },
+    async click(customer, menuId, content) {
+      await sandbox.control(`/sandbox/customers/${customer}/menu-click`, { menuId, content, openKfId });
+    },
+    async received(customer) {
+      return (await sandbox.inbox(customer)).map((m) => m.content);
+    },
+    async until(what, read, ok, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      let value = await read();
+      while (!ok(value)) {
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        value = await read();
+      }
+      return value;
+    },
+    async conversationOf(customer) {
+      const doc = await stack.until(
+        `a conversation for ${customer}`,
+        () => ConversationModel.findOne({ externalUserId: customer, openKfId }).sort({ session: -1 }).lean(),
+        (d) => d !== null,
+      );
+      return doc!.conversationId;
+    },
+    snapshot(conversationId) {
+      return client.workflow.getHandle(conversationId).query(snapshotQuery);
+    },
+    async api<T>(method: string, path: string, body?: unknown) {
+      const res = await fetch(`${apiUrl}${path}`, {
+        method,
+        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json().catch(() => undefined)) as T };
+    },
+  };
+  if (options.worker !== false) await stack.startWorker();
+  return stack;
+}

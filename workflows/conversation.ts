@@ -1,0 +1,865 @@
+// One customer session as a durable state machine: bot → confirming → queued → human → ticket →
+// closed (DESIGN.md §4). Every side effect is an activity; every decision is this deterministic
+// code or a pure domain/ function; every wait is a durable timer, a signal or an update.
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ConversationSettings } from '../domain/conversationSettings';
+import { outboundMsgid } from '../domain/msgid';
+import { decide, initialMemory, type PolicyMemory } from '../domain/policy';
+import { canReply } from '../domain/replyWindow';
+import { utf8Length, WECOM_TEXT_MAX_BYTES } from '../domain/wecomText';
+import type { Understanding } from '../domain/understanding';
+import type { ConversationActivities } from '../activities/conversation';
+import type { RoutingActivities } from '../activities/routing';
+import type { AlertActivities } from '../activities/alerts';
+import type { TicketActivities } from '../activities/tickets';
+import {
+  agentReplyUpdate,
+  createTicketUpdate,
+  inboundSignal,
+  resolveUpdate,
+  returnToBotUpdate,
+  snapshotQuery,
+  takeOverUpdate,
+  ticketUpdatedSignal,
+  transferUpdate,
+  type ConversationSnapshot,
+  type CsState,
+  type HandoffCard,
+  type HumanMode,
+  type InboundMessage,
+  type TicketUpdate,
+  type TranscriptEntry,
+} from './conversationContract';
+import {
+  CsAgent,
+  CsCustomerTier,
+  CsHandoffReason,
+  CsOpenKfId,
+  CsPriority,
+  CsSkill,
+  CsState as CsStateKey,
+} from './searchAttributes';
+import { replies } from '../domain/replies';
+
+export interface ConversationInput {
+  openKfId: string;
+  externalUserId: string;
+  session: number;
+  humanMode: HumanMode;
+  settings: ConversationSettings;
+  /** Present when this run continues an earlier one (continue-as-new). */
+  carried?: CarriedState;
+}
+
+interface Agent {
+  agentId: string;
+  name: string;
+  wecomUserId?: string;
+}
+
+/** Everything a run hands to the next one on continue-as-new. */
+interface CarriedState {
+  state: CsState;
+  memory: PolicyMemory;
+  transcript: TranscriptEntry[];
+  inbox: InboundMessage[];
+  seenMsgids: string[];
+  outboundSeq: number;
+  eventSeq: number;
+  revision: number;
+  customer: { tier: string; tags: string[]; nickname?: string; lastAgentId?: string };
+  agent?: Agent;
+  handoff?: HandoffCard;
+  skill?: string;
+  ticketNo?: string;
+  ticketDueAt?: number;
+  lastCustomerAt?: number;
+  repliesSinceCustomer: number;
+  excludedAgents: string[];
+  reassignments: number;
+  startedAt: number;
+  queuedAt?: number;
+  assignedAt?: number;
+  agentRepliedAt?: number;
+  lastActivityAt: number;
+}
+
+const act = proxyActivities<ConversationActivities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+// Understanding gets a few quick tries: if the engine is down the customer gets a human instead.
+const brain = proxyActivities<Pick<ConversationActivities, 'understand' | 'buildHandoffCard'>>({
+  startToCloseTimeout: '15 seconds',
+  retry: { maximumAttempts: 3, initialInterval: '500 milliseconds' },
+});
+const routing = proxyActivities<RoutingActivities>({ startToCloseTimeout: '10 seconds' });
+const alerts = proxyActivities<AlertActivities>({ startToCloseTimeout: '15 seconds' });
+const tickets = proxyActivities<TicketActivities>({ startToCloseTimeout: '10 seconds' });
+
+const CONFIRM_MENU = { yes: 'confirm_yes', no: 'confirm_no', human: 'confirm_human' } as const;
+const CSAT_MENU = { satisfied: 'csat_satisfied', neutral: 'csat_neutral', dissatisfied: 'csat_dissatisfied' } as const;
+
+export async function conversationWorkflow(input: ConversationInput): Promise<ConversationSnapshot> {
+  const { openKfId, externalUserId, humanMode, settings } = input;
+  const conversationId = workflowInfo().workflowId;
+  // The workflow sandbox's Date.now() is the deterministic workflow clock.
+  const now = () => Date.now(); // eslint-disable-line no-restricted-syntax
+
+  const s: CarriedState = input.carried ?? {
+    state: 'bot',
+    memory: initialMemory(),
+    transcript: [],
+    inbox: [],
+    seenMsgids: [],
+    outboundSeq: 0,
+    eventSeq: 0,
+    revision: 0,
+    customer: { tier: 'normal', tags: [] },
+    repliesSinceCustomer: 0,
+    excludedAgents: [],
+    reassignments: 0,
+    startedAt: now(),
+    lastActivityAt: now(),
+  };
+  const timersDue: Record<string, number> = {};
+  let closedReason: string | undefined;
+  let csat: string | undefined;
+  let endMsgCode: string | undefined;
+  let pendingTicketUpdates: TicketUpdate[] = [];
+  let wantedAgent: string | undefined;
+
+  // ---------------------------------------------------------------- messages in
+  setHandler(inboundSignal, (messages) => {
+    for (const message of messages) {
+      if (s.seenMsgids.includes(message.msgid)) continue; // WeCom delivers at least once
+      s.seenMsgids.push(message.msgid);
+      s.inbox.push(message);
+    }
+    if (s.seenMsgids.length > 500) s.seenMsgids = s.seenMsgids.slice(-500);
+  });
+  setHandler(ticketUpdatedSignal, (update) => {
+    pendingTicketUpdates.push(update);
+  });
+  setHandler(snapshotQuery, () => snapshot());
+
+  // ---------------------------------------------------------------- agent actions
+  const requireAgent = (agentId: string) => {
+    if (s.state !== 'human' || s.agent?.agentId !== agentId) {
+      throw new Error(
+        `conversation is ${s.state}${s.agent ? ` with ${s.agent.agentId}` : ''}, not with agent ${agentId}`,
+      );
+    }
+  };
+  setHandler(
+    agentReplyUpdate,
+    async ({ agentId, text }) => {
+      const msgid = await send('agent', text.trim(), { agentId });
+      if (s.agentRepliedAt === undefined) {
+        s.agentRepliedAt = now();
+        await event('first_response', { agentId, seconds: Math.round((now() - (s.assignedAt ?? now())) / 1000) });
+      }
+      s.lastActivityAt = now();
+      return { msgid: msgid ?? '' };
+    },
+    {
+      validator: ({ agentId, text }) => {
+        requireAgent(agentId);
+        if (humanMode === 'wecom') throw new Error('in wecom mode agents reply from the WeCom client');
+        if (!text?.trim()) throw new Error('text is empty');
+        if (utf8Length(text) > WECOM_TEXT_MAX_BYTES)
+          throw new Error(`text is over ${WECOM_TEXT_MAX_BYTES} bytes (WeCom limit)`);
+      },
+    },
+  );
+  setHandler(
+    takeOverUpdate,
+    async ({ agentId }) => {
+      wantedAgent = agentId;
+      if (s.state === 'bot' || s.state === 'confirming') await handoff('agent_requested', 2);
+      await condition(() => s.state !== 'queued');
+      return snapshot();
+    },
+    {
+      validator: ({ agentId }) => {
+        if (!agentId) throw new Error('agentId is required');
+        if (!['bot', 'confirming', 'queued'].includes(s.state))
+          throw new Error(`cannot take over a ${s.state} conversation`);
+      },
+    },
+  );
+  setHandler(
+    transferUpdate,
+    async ({ agentId, toAgentId, toSkill }) => {
+      await event('transfer', { from: agentId, toAgentId, toSkill });
+      await releaseAgent();
+      if (toSkill) s.skill = toSkill;
+      wantedAgent = toAgentId;
+      s.excludedAgents = [agentId];
+      await setState('queued');
+      return snapshot();
+    },
+    {
+      validator: ({ agentId, toAgentId, toSkill }) => {
+        requireAgent(agentId);
+        if (!toAgentId && !toSkill) throw new Error('give toAgentId or toSkill');
+        if (toAgentId === agentId) throw new Error('cannot transfer to yourself');
+      },
+    },
+  );
+  setHandler(
+    createTicketUpdate,
+    async ({ agentId, title, description, priority = 'normal' }) => {
+      const dueAt = now() + settings.ticketDueHours[priority] * 3600_000;
+      const { ticketNo } = await tickets.createTicket({
+        ticketId: `${conversationId}:${s.eventSeq + 1}`,
+        conversationId,
+        openKfId,
+        externalUserId,
+        title,
+        description,
+        priority,
+        assignee: agentId,
+        dueAt: new Date(dueAt).toISOString(),
+      });
+      s.ticketNo = ticketNo;
+      s.ticketDueAt = dueAt;
+      await event('ticket_created', { ticketNo, priority, agentId });
+      await releaseAgent();
+      await setState('ticket');
+      await send('system', replies.ticketCreated(ticketNo));
+      return { ticketNo };
+    },
+    {
+      validator: ({ agentId, title }) => {
+        requireAgent(agentId);
+        if (!title?.trim()) throw new Error('title is empty');
+      },
+    },
+  );
+  setHandler(
+    returnToBotUpdate,
+    async ({ agentId }) => {
+      await event('returned_to_bot', { agentId });
+      await releaseAgent();
+      s.memory = initialMemory();
+      await setState('bot');
+      await send('system', replies.backToBot);
+      return snapshot();
+    },
+    { validator: ({ agentId }) => requireAgent(agentId) },
+  );
+  setHandler(
+    resolveUpdate,
+    async ({ agentId }) => {
+      closedReason = 'resolved_by_agent';
+      await event('resolved', { by: agentId });
+      await condition(() => s.state === 'closed');
+      return snapshot();
+    },
+    {
+      validator: ({ agentId }) => {
+        if (s.state === 'ticket') return;
+        requireAgent(agentId);
+      },
+    },
+  );
+
+  // ---------------------------------------------------------------- the lifecycle
+  if (!input.carried) {
+    s.customer = await act.loadCustomer({ openKfId, externalUserId });
+    await upsertMemo({ nickname: s.customer.nickname ?? '' });
+    await act.ensureBotServiceState({ openKfId, externalUserId });
+    await setState('bot');
+  }
+
+  while (s.state !== 'closed') {
+    if (closedReason) {
+      await close(closedReason);
+      break;
+    }
+    switch (s.state) {
+      case 'bot':
+      case 'confirming':
+        await botTurn();
+        break;
+      case 'queued':
+        await waitForAgent();
+        break;
+      case 'human':
+        await humanTurn();
+        break;
+      case 'ticket':
+        await ticketTurn();
+        break;
+    }
+    if (!closedReason && !isClosed() && historyIsLong()) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof conversationWorkflow>({ ...input, carried: s });
+    }
+  }
+  await waitForSurvey();
+  await condition(allHandlersFinished);
+  return snapshot();
+
+  // ================================================================ phases
+
+  /** bot / confirming: one customer turn through understanding and the dialogue policy. */
+  async function botTurn(): Promise<void> {
+    const confirming = s.state === 'confirming';
+    const waitMs = confirming ? settings.confirmationTimeoutMs : settings.botIdleCloseMs;
+    const timer = confirming ? 'confirmation' : 'botIdle';
+    timersDue[timer] = now() + waitMs;
+    const arrived = await condition(() => hasCustomerInput() || closedReason !== undefined || !isBotState(), waitMs);
+    delete timersDue[timer];
+    if (!isBotState() || closedReason) return;
+    if (!arrived) {
+      closedReason = confirming ? 'resolved_silently' : 'idle';
+      if (confirming) await event('bot_resolved', { silently: true, kbEntryId: s.memory.lastAnsweredEntryId });
+      return;
+    }
+    const turn = await takeTurn();
+    if (!turn || !isBotState()) return;
+
+    let understanding: Understanding;
+    try {
+      understanding = await brain.understand({ text: turn.text, recentCustomerTurns: s.memory.recentCustomerTurns });
+    } catch (error) {
+      log.warn('understanding failed; handing off', { error: String(error) });
+      await handoff('bot_unavailable', 2);
+      return;
+    }
+    if (!isBotState()) return; // an agent took over while we were thinking
+    if (turn.menuId === CONFIRM_MENU.yes) understanding = { ...understanding, confirmation: 'yes' };
+    if (turn.menuId === CONFIRM_MENU.no) understanding = { ...understanding, confirmation: 'no' };
+    if (turn.menuId === CONFIRM_MENU.human) understanding = { ...understanding, humanRequest: true };
+
+    const { decision, memory } = decide({
+      state: s.state === 'confirming' ? 'confirming' : 'bot',
+      understanding,
+      memory: s.memory,
+      customerTier: s.customer.tier,
+    });
+    s.memory = memory;
+
+    switch (decision.kind) {
+      case 'answer':
+        // The skill of what the customer asks about routes a later handoff.
+        s.skill = understanding.candidates.find((c) => c.entryId === decision.entryId)?.skill ?? s.skill;
+        await send('bot', decision.answer, { kbEntryId: decision.entryId });
+        await event('bot_answer', { kbEntryId: decision.entryId, confidence: understanding.confidence });
+        if (decision.askConfirmation) {
+          await sendMenu(replies.confirmHead, [
+            { id: CONFIRM_MENU.yes, content: replies.confirmYes },
+            { id: CONFIRM_MENU.no, content: replies.confirmNo },
+            { id: CONFIRM_MENU.human, content: replies.confirmHuman },
+          ]);
+          await setState('confirming');
+        } else {
+          await setState('bot');
+        }
+        return;
+      case 'clarify':
+      case 'smalltalk':
+        await send('bot', decision.reply);
+        await setState('bot');
+        return;
+      case 'resolved':
+        await send('bot', decision.reply ?? replies.glad);
+        await event('bot_resolved', { silently: false, kbEntryId: s.memory.lastAnsweredEntryId });
+        closedReason = 'resolved_by_bot';
+        return;
+      case 'handoff':
+        await handoff(decision.reason, decision.priority, understanding);
+        return;
+    }
+  }
+
+  /** Leave the bot: the handoff card for the agent, the customer told, the conversation queued. */
+  async function handoff(reason: string, priority: number, understanding?: Understanding): Promise<void> {
+    const { summary } = await brain
+      .buildHandoffCard({ reason, transcript: s.transcript, understanding, customer: s.customer })
+      .catch(() => ({
+        summary: s.transcript
+          .filter((t) => t.from === 'customer')
+          .slice(-3)
+          .map((t) => t.text)
+          .join(' / '),
+      }));
+    s.handoff = {
+      reason,
+      priority,
+      summary,
+      intent: s.memory.lastAnsweredEntryId ?? understanding?.entryId,
+      skill: s.skill,
+      sentiment: understanding?.sentiment?.negative ? 'negative' : 'neutral',
+      customerTier: s.customer.tier,
+      customerTags: s.customer.tags,
+      nickname: s.customer.nickname,
+      transcript: [...s.transcript],
+      at: now(),
+    };
+    await event('handoff', { reason, priority, skill: s.skill });
+    await send('system', reason === 'high_risk' ? replies.handoffUrgent : replies.handoff);
+    s.queuedAt = now();
+    s.excludedAgents = [];
+    await setState('queued');
+  }
+
+  /** queued: ask routing until an agent is free; the queue-wait SLA alerts and widens the search. */
+  async function waitForAgent(): Promise<void> {
+    const slaDue = (s.queuedAt ?? now()) + settings.queueWaitSlaMs;
+    let breached = now() >= slaDue;
+    while (s.state === 'queued' && !closedReason) {
+      const agent = await routing.assignAgent({
+        conversationId,
+        skill: s.skill,
+        customerTier: s.customer.tier,
+        priority: s.handoff?.priority ?? 1,
+        previousAgentId: s.customer.lastAgentId,
+        excludeAgentIds: s.excludedAgents,
+        widen: breached,
+        preferredAgentId: wantedAgent,
+      });
+      if (agent) {
+        wantedAgent = undefined;
+        await assign(agent);
+        return;
+      }
+      const wait = breached ? settings.routingRetryMs : Math.min(settings.routingRetryMs, slaDue - now());
+      timersDue.queueWaitSla = slaDue;
+      await condition(
+        () => s.state !== 'queued' || closedReason !== undefined || wantedAgent !== undefined,
+        Math.max(wait, 1),
+      );
+      await absorbInbox();
+      if (!breached && now() >= slaDue) {
+        breached = true;
+        delete timersDue.queueWaitSla;
+        await slaBreach('queue_wait', `等待人工超过 ${Math.round(settings.queueWaitSlaMs / 1000)} 秒`);
+        await send('system', replies.stillQueued);
+      }
+    }
+  }
+
+  async function assign(agent: Agent): Promise<void> {
+    if (humanMode === 'wecom') {
+      const moved = await act.setServiceState({
+        openKfId,
+        externalUserId,
+        state: agent.wecomUserId ? 3 : 2,
+        servicerUserId: agent.wecomUserId,
+      });
+      if (!moved.ok) {
+        await event('assign_failed', { agentId: agent.agentId, errcode: moved.errcode });
+        await routing.releaseAgent({ conversationId, agentId: agent.agentId });
+        s.excludedAgents.push(agent.agentId);
+        return;
+      }
+      // Entering the pool or a servicer's queue hands out a msg_code for one notice (48 h).
+      if (moved.msgCode) await sendOnEvent(moved.msgCode, replies.assigned(agent.name));
+    } else {
+      await send('system', replies.assigned(agent.name));
+    }
+    s.agent = agent;
+    s.customer.lastAgentId = agent.agentId;
+    s.assignedAt = now();
+    s.agentRepliedAt = undefined;
+    s.lastActivityAt = now();
+    await event('assigned', {
+      agentId: agent.agentId,
+      waitSeconds: Math.round((now() - (s.queuedAt ?? now())) / 1000),
+    });
+    await setState('human');
+  }
+
+  /** human: customer and agent talk; first-response SLA, idle nudge and close. */
+  async function humanTurn(): Promise<void> {
+    let nudged = false;
+    while (s.state === 'human' && !closedReason) {
+      const due: Record<string, number> = {};
+      if (s.agentRepliedAt === undefined) due.firstResponseSla = (s.assignedAt ?? now()) + settings.firstResponseSlaMs;
+      due[nudged ? 'humanIdleClose' : 'humanIdleNudge'] =
+        s.lastActivityAt + (nudged ? settings.humanIdleCloseMs : settings.humanIdleNudgeMs);
+      Object.assign(timersDue, due);
+      const next = Math.min(...Object.values(due));
+      const inboxSize = s.inbox.length;
+      await condition(
+        () =>
+          s.inbox.length > inboxSize ||
+          s.state !== 'human' ||
+          closedReason !== undefined ||
+          (s.agentRepliedAt !== undefined && 'firstResponseSla' in due),
+        Math.max(next - now(), 1),
+      );
+      for (const key of ['firstResponseSla', 'humanIdleNudge', 'humanIdleClose']) delete timersDue[key];
+      if (s.state !== 'human' || closedReason) return;
+
+      if (s.inbox.length > 0) {
+        const activity = await absorbInbox();
+        if (activity) nudged = false;
+        continue;
+      }
+      if (s.agentRepliedAt === undefined && now() >= (due.firstResponseSla ?? Infinity)) {
+        await slaBreach(
+          'first_response',
+          `客服 ${s.agent?.name ?? ''} 未在 ${Math.round(settings.firstResponseSlaMs / 1000)} 秒内回复`,
+        );
+        if (s.reassignments < settings.maxReassignments && s.agent) {
+          s.reassignments += 1;
+          s.excludedAgents = [s.agent.agentId];
+          await releaseAgent();
+          await setState('queued');
+          return;
+        }
+        continue;
+      }
+      if (!nudged && now() >= (due.humanIdleNudge ?? Infinity)) {
+        nudged = true;
+        s.lastActivityAt = now();
+        if (humanMode === 'console') await send('system', replies.stillThere);
+        continue;
+      }
+      if (nudged && now() >= (due.humanIdleClose ?? Infinity)) {
+        closedReason = 'idle';
+        return;
+      }
+    }
+  }
+
+  /** ticket: wait for the ticket to close; tell the customer about status changes. */
+  async function ticketTurn(): Promise<void> {
+    const due = s.ticketDueAt ?? now() + settings.ticketDueHours.normal * 3600_000;
+    timersDue.ticketSla = due;
+    await condition(
+      () => pendingTicketUpdates.length > 0 || hasCustomerInput() || s.state !== 'ticket' || closedReason !== undefined,
+      Math.max(due - now(), 1),
+    );
+    delete timersDue.ticketSla;
+    if (s.state !== 'ticket' || closedReason) return;
+    if (hasCustomerInput()) {
+      await absorbInbox();
+      await send('system', replies.ticketPending(s.ticketNo ?? ''));
+      return;
+    }
+    const updates = pendingTicketUpdates;
+    pendingTicketUpdates = [];
+    for (const update of updates) {
+      await event('ticket_status', { ticketNo: update.ticketNo, status: update.status });
+      await send('system', replies.ticketStatus(update.ticketNo, update.status, update.note));
+      if (update.status === 'resolved' || update.status === 'closed') closedReason = 'ticket_closed';
+    }
+    if (updates.length === 0 && now() >= due) {
+      await slaBreach('ticket_due', `工单 ${s.ticketNo} 已超过处理时限`);
+      s.ticketDueAt = now() + settings.ticketDueHours.normal * 3600_000;
+    }
+  }
+
+  /** closed: survey, WeCom session ended, analytics. */
+  async function close(reason: string): Promise<void> {
+    await releaseAgent();
+    closedReason = reason;
+    const survey = [
+      { id: CSAT_MENU.satisfied, content: replies.csatSatisfied },
+      { id: CSAT_MENU.neutral, content: replies.csatNeutral },
+      { id: CSAT_MENU.dissatisfied, content: replies.csatDissatisfied },
+    ];
+    const askSurvey = reason !== 'idle';
+    // The mirror says closed before the survey goes out, so the inbox routes the click here and
+    // anything else the customer writes to a new session.
+    await setState('closed');
+    if (humanMode === 'wecom') {
+      // The session is with a servicer (state 3), where the API may not send: ending it hands out
+      // a 20-second msg_code that carries the survey. If the servicer ended it, we have that code.
+      if (!endMsgCode) {
+        const ended = await act.setServiceState({ openKfId, externalUserId, state: 4 });
+        if (!ended.ok) await event('end_session_failed', { errcode: ended.errcode });
+        endMsgCode = ended.msgCode;
+      }
+      if (askSurvey && endMsgCode) await sendOnEvent(endMsgCode, undefined, { head: replies.csatHead, items: survey });
+    } else {
+      if (askSurvey) await sendMenu(replies.csatHead, survey);
+      const ended = await act.setServiceState({ openKfId, externalUserId, state: 4 });
+      if (!ended.ok) await event('end_session_failed', { errcode: ended.errcode });
+    }
+    await event('closed', {
+      reason,
+      handoffReason: s.handoff?.reason,
+      agentId: s.customer.lastAgentId,
+      durationSeconds: Math.round((now() - s.startedAt) / 1000),
+    });
+  }
+
+  /** After close: record the survey click if it comes in time. */
+  async function waitForSurvey(): Promise<void> {
+    if (closedReason === 'idle') return;
+    timersDue.csat = now() + settings.csatWaitMs;
+    const clicked = await condition(() => s.inbox.some((m) => m.menuId?.startsWith('csat_')), settings.csatWaitMs);
+    delete timersDue.csat;
+    if (!clicked) return;
+    const click = s.inbox.find((m) => m.menuId?.startsWith('csat_'))!;
+    csat = click.menuId!.slice('csat_'.length);
+    s.inbox = s.inbox.filter((m) => m !== click);
+    record({ msgid: click.msgid, at: click.sendTime * 1000, from: 'customer', text: click.text ?? csat });
+    await event('csat', { score: csat, agentId: s.customer.lastAgentId });
+    await act.recordConversation(mirror());
+  }
+
+  // ================================================================ helpers
+
+  function isClosed(): boolean {
+    return s.state === 'closed';
+  }
+
+  function isBotState(): boolean {
+    return s.state === 'bot' || s.state === 'confirming';
+  }
+
+  function hasCustomerInput(): boolean {
+    return s.inbox.length > 0;
+  }
+
+  /**
+   * Takes the waiting messages as one turn, after letting a burst settle. Events in the batch are
+   * handled here (a servicer taking over in WeCom, a session ended there, a failed send).
+   */
+  async function takeTurn(): Promise<{ text: string; menuId?: string } | undefined> {
+    if (settings.burstWindowMs > 0) {
+      let size = s.inbox.length;
+      while (await condition(() => s.inbox.length > size, settings.burstWindowMs)) size = s.inbox.length;
+    }
+    const batch = s.inbox;
+    s.inbox = [];
+    const texts: string[] = [];
+    let menuId: string | undefined;
+    for (const message of batch) {
+      if (message.origin === 'customer') {
+        noteCustomerMessage(message);
+        if (message.text) texts.push(message.text);
+        if (message.menuId) menuId = message.menuId;
+      } else {
+        await handleNonCustomer(message);
+      }
+    }
+    if (texts.length === 0) return undefined;
+    return { text: texts.join('\n'), menuId };
+  }
+
+  /** Outside the bot turn: record customer messages, react to events; true if anything happened. */
+  async function absorbInbox(): Promise<boolean> {
+    const batch = s.inbox;
+    s.inbox = [];
+    for (const message of batch) {
+      if (message.origin === 'customer') noteCustomerMessage(message);
+      else await handleNonCustomer(message);
+    }
+    return batch.length > 0;
+  }
+
+  function noteCustomerMessage(message: InboundMessage): void {
+    s.lastCustomerAt = message.sendTime * 1000;
+    s.repliesSinceCustomer = 0;
+    s.lastActivityAt = now();
+    record({
+      msgid: message.msgid,
+      at: message.sendTime * 1000,
+      from: 'customer',
+      text: message.text ?? `[${message.kind}]`,
+    });
+  }
+
+  async function handleNonCustomer(message: InboundMessage): Promise<void> {
+    if (message.origin === 'servicer') {
+      // wecom mode: the agent writes in the WeCom client; it counts as the human reply.
+      record({
+        msgid: message.msgid,
+        at: message.sendTime * 1000,
+        from: 'agent',
+        text: message.text ?? `[${message.kind}]`,
+        agentId: s.agent?.agentId,
+      });
+      if (s.state === 'human' && s.agentRepliedAt === undefined) {
+        s.agentRepliedAt = now();
+        await event('first_response', {
+          agentId: s.agent?.agentId,
+          seconds: Math.round((now() - (s.assignedAt ?? now())) / 1000),
+        });
+      }
+      s.lastActivityAt = now();
+      return;
+    }
+    const ev = message.event;
+    if (!ev) return;
+    if (ev.type === 'session_status_change') {
+      if (ev.changeType === 3) {
+        endMsgCode = ev.msgCode;
+        closedReason ??= 'ended_in_wecom';
+      } else if (ev.changeType === 2 && ev.newServicerUserId) {
+        await event('transfer', { toWecomUserId: ev.newServicerUserId, inWecom: true });
+        if (s.agent) s.agent = { ...s.agent, wecomUserId: ev.newServicerUserId };
+      } else if (ev.changeType === 1 && ev.newServicerUserId && s.state !== 'human') {
+        // A servicer took the session from WeCom's pool themselves.
+        await assign({ agentId: ev.newServicerUserId, name: ev.newServicerUserId, wecomUserId: ev.newServicerUserId });
+      }
+    } else if (ev.type === 'msg_send_fail') {
+      await event('send_failed', { msgid: ev.failMsgid, failType: ev.failType });
+    } else if (ev.type === 'enter_session' && ev.welcomeCode && s.transcript.length === 0) {
+      await sendOnEvent(ev.welcomeCode, replies.welcome);
+    }
+  }
+
+  function record(entry: TranscriptEntry): void {
+    s.transcript.push(entry);
+    if (s.transcript.length > settings.transcriptInState)
+      s.transcript = s.transcript.slice(-settings.transcriptInState);
+  }
+
+  /** Sends text through kf/send_msg with a deterministic msgid; respects WeCom's reply rules. */
+  async function send(
+    from: 'bot' | 'agent' | 'system',
+    text: string,
+    extra: { agentId?: string; kbEntryId?: string } = {},
+  ): Promise<string | undefined> {
+    const verdict = canReply(now(), s.lastCustomerAt, s.repliesSinceCustomer, settings);
+    if (verdict !== 'ok') {
+      await event('reply_suppressed', { verdict, from });
+      return undefined;
+    }
+    if (humanMode === 'wecom' && (s.state === 'human' || (s.state === 'queued' && s.agent))) return undefined;
+    const msgid = outboundMsgid(conversationId, ++s.outboundSeq);
+    const result = await act.sendText({ conversationId, openKfId, externalUserId, msgid, text, from, ...extra });
+    s.repliesSinceCustomer += 1;
+    if (result.status === 'refused') {
+      await event('send_refused', { errcode: result.errcode, from });
+      return undefined;
+    }
+    record({ msgid, at: now(), from, text, ...extra });
+    return msgid;
+  }
+
+  async function sendMenu(head: string, items: { id: string; content: string }[]): Promise<void> {
+    const verdict = canReply(now(), s.lastCustomerAt, s.repliesSinceCustomer, settings);
+    if (verdict !== 'ok') {
+      await event('reply_suppressed', { verdict, from: 'menu' });
+      return;
+    }
+    const msgid = outboundMsgid(conversationId, ++s.outboundSeq);
+    const result = await act.sendMenu({ conversationId, openKfId, externalUserId, msgid, head, items });
+    s.repliesSinceCustomer += 1;
+    if (result.status === 'refused') await event('send_refused', { errcode: result.errcode, from: 'menu' });
+    else record({ msgid, at: now(), from: 'bot', text: `${head} [${items.map((i) => i.content).join(' / ')}]` });
+  }
+
+  async function sendOnEvent(
+    code: string,
+    text?: string,
+    menu?: { head: string; items: { id: string; content: string }[] },
+  ) {
+    const msgid = outboundMsgid(conversationId, ++s.outboundSeq);
+    const result = await act.sendOnEvent({ conversationId, openKfId, externalUserId, code, msgid, text, menu });
+    if (result.status === 'refused') await event('send_refused', { errcode: result.errcode, from: 'event' });
+    else record({ msgid, at: now(), from: 'system', text: text ?? menu?.head ?? '' });
+  }
+
+  async function releaseAgent(): Promise<void> {
+    if (!s.agent) return;
+    await routing.releaseAgent({ conversationId, agentId: s.agent.agentId });
+    s.agent = undefined;
+  }
+
+  async function slaBreach(kind: string, message: string): Promise<void> {
+    await event('sla_breach', { kind, agentId: s.agent?.agentId });
+    await alerts.raiseAlert({
+      alertId: `${conversationId}:${kind}:${s.eventSeq}`,
+      kind,
+      conversationId,
+      message: `${message}（会话 ${conversationId}，客户 ${s.customer.nickname ?? externalUserId}）`,
+      priority: s.handoff?.priority,
+    });
+  }
+
+  async function event(type: string, data: Record<string, unknown>): Promise<void> {
+    s.eventSeq += 1;
+    await act.recordEvent({
+      eventId: `${conversationId}:${s.eventSeq}`,
+      type,
+      conversationId,
+      openKfId,
+      agentId: s.agent?.agentId,
+      at: now(),
+      data,
+    });
+  }
+
+  async function setState(state: CsState): Promise<void> {
+    s.state = state;
+    if (state === 'queued') s.agent = undefined;
+    upsertSearchAttributes([
+      { key: CsStateKey, value: state },
+      { key: CsOpenKfId, value: openKfId },
+      { key: CsCustomerTier, value: s.customer.tier },
+      { key: CsHandoffReason, value: s.handoff?.reason ?? null },
+      { key: CsPriority, value: s.handoff?.priority ?? null },
+      { key: CsAgent, value: s.agent?.agentId ?? null },
+      { key: CsSkill, value: s.skill ?? null },
+    ]);
+    await act.recordConversation(mirror());
+  }
+
+  function mirror() {
+    s.revision += 1;
+    return {
+      conversationId,
+      openKfId,
+      externalUserId,
+      session: input.session,
+      state: s.state,
+      humanMode,
+      agentId: s.agent?.agentId,
+      handoffReason: s.handoff?.reason,
+      priority: s.handoff?.priority,
+      skill: s.skill,
+      customerTier: s.customer.tier,
+      nickname: s.customer.nickname,
+      ticketNo: s.ticketNo,
+      csat,
+      closedReason: s.state === 'closed' ? closedReason : undefined,
+      startedAt: s.startedAt,
+      queuedAt: s.state === 'queued' ? s.queuedAt : undefined,
+      at: now(),
+      revision: s.revision,
+    };
+  }
+
+  function snapshot(): ConversationSnapshot {
+    return {
+      conversationId,
+      openKfId,
+      externalUserId,
+      state: s.state,
+      humanMode,
+      agentId: s.agent?.agentId,
+      handoff: s.handoff,
+      ticketNo: s.ticketNo,
+      transcriptTail: s.transcript.slice(-30),
+      timersDue: { ...timersDue },
+      csat,
+      closedReason,
+    };
+  }
+
+  function historyIsLong(): boolean {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength > settings.continueAsNewAfterEvents;
+  }
+}
