@@ -84,10 +84,13 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const api = (handler: (req: Request) => unknown) => async (req: Request, res: Response) => {
     const apiPath = req.path.replace(/^\/cgi-bin\//, '');
     const fault = faults.find((f) => f.path === apiPath || f.path === '*');
+    // A delay applies the call at once and holds only the answer: WeCom accepted it, the caller
+    // does not know yet (the case a crash in the middle of a send must survive).
+    let delayMs = 0;
     if (fault) {
       fault.times -= 1;
       faults = faults.filter((f) => f.times > 0);
-      if (fault.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
+      if (fault.kind === 'delay') delayMs = fault.delayMs ?? 1000;
       if (fault.kind === 'http500') {
         calls.push({ path: apiPath, body: req.body, errcode: -500, at: simulator.now() });
         res.status(500).send('Internal Server Error');
@@ -100,16 +103,18 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         return;
       }
     }
+    let answer: object;
     try {
       if (apiPath !== 'gettoken') simulator.checkToken(req.query.access_token as string | undefined);
-      const result = handler(req) as object;
+      answer = { errcode: 0, errmsg: 'ok', ...(handler(req) as object) };
       calls.push({ path: apiPath, body: req.body, errcode: 0, at: simulator.now() });
-      res.json({ errcode: 0, errmsg: 'ok', ...result });
     } catch (error) {
       if (!(error instanceof SandboxError)) throw error;
       calls.push({ path: apiPath, body: req.body, errcode: error.errcode, at: simulator.now() });
-      res.json({ errcode: error.errcode, errmsg: error.errmsg });
+      answer = { errcode: error.errcode, errmsg: error.errmsg };
     }
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    res.json(answer);
   };
 
   app.get(
@@ -245,6 +250,13 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         String(req.body?.msgid ?? ''),
         Number(req.body?.failType ?? 10),
       );
+      return { callbacks: await notify(kf(req)) };
+    }),
+  );
+  app.post(
+    '/sandbox/replay',
+    control(async (req) => {
+      simulator.replay(kf(req), String(req.body?.msgid ?? ''));
       return { callbacks: await notify(kf(req)) };
     }),
   );

@@ -286,6 +286,14 @@ export class WecomSimulator {
     });
   }
 
+  /** At-least-once delivery: the same item (same msgid) appears in sync_msg again. */
+  replay(openKfId: string, msgid: string): SyncItem {
+    const item = (this.log.get(openKfId) ?? []).find((candidate) => candidate.msgid === msgid);
+    if (!item) throw new SandboxError(INVALID_PARAMETER, `no message ${msgid}`);
+    this.log.get(openKfId)!.push(item);
+    return item;
+  }
+
   sendFailed(openKfId: string, externalUserId: string, failMsgid: string, failType: number): SyncItem {
     return this.event(openKfId, externalUserId, {
       event_type: 'msg_send_fail',
