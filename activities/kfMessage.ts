@@ -39,7 +39,8 @@ const ORIGIN = { 3: 'customer', 4: 'event', 5: 'servicer' } as const;
 
 /** undefined for items that belong to no customer (e.g. servicer_status_change). */
 export function normalizeKfMessage(raw: RawKfMessage): CustomerInbound | undefined {
-  const externalUserId = raw.external_userid ?? raw.event?.external_userid;
+  // Events carry the customer inside `event`; tolerate an empty top-level field as well.
+  const externalUserId = raw.external_userid || raw.event?.external_userid;
   if (!externalUserId) return undefined;
   const origin = ORIGIN[(raw.origin ?? 3) as keyof typeof ORIGIN] ?? (raw.msgtype === 'event' ? 'event' : 'customer');
   const base = { msgid: raw.msgid, sendTime: raw.send_time ?? 0, servicerUserId: raw.servicer_userid };

@@ -17,7 +17,7 @@ export class SandboxError extends Error {
 export interface SyncItem {
   msgid: string;
   open_kfid: string;
-  external_userid: string;
+  external_userid?: string;
   send_time: number;
   origin: 3 | 4 | 5;
   servicer_userid?: string;
@@ -175,9 +175,9 @@ export class WecomSimulator {
   }
 
   private event(openKfId: string, externalUserId: string, event: Record<string, unknown>): SyncItem {
+    // For events, open_kfid and external_userid sit inside `event` (WECOM.md).
     return this.append({
       open_kfid: openKfId,
-      external_userid: '',
       origin: 4,
       msgtype: 'event',
       event: { open_kfid: openKfId, external_userid: externalUserId, ...event },
