@@ -1,27 +1,30 @@
 // Recorded workflow histories for the replay test. The end-to-end tests save the histories of the
-// conversations they drive (when RECORD_HISTORIES=1); test/conversation/replay.test.ts replays
-// every saved history against the current workflow code, so a non-deterministic change fails CI.
+// conversations they drive (when RECORD_HISTORIES=1), as protobuf-encoded History messages;
+// test/conversation/replay.test.ts replays every saved history against the current workflow code,
+// so a non-deterministic change fails CI.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'fixtures', 'histories');
+const History = temporal.api.history.v1.History;
 
 export async function maybeRecordHistory(client: Client, workflowId: string, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   fs.mkdirSync(HISTORIES_DIR, { recursive: true });
-  fs.writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), JSON.stringify(history));
+  fs.writeFileSync(path.join(HISTORIES_DIR, `${name}.history.pb`), History.encode(History.fromObject(history)).finish());
 }
 
-export function savedHistories(): { name: string; history: unknown }[] {
+export function savedHistories(): { workflowId: string; history: temporal.api.history.v1.IHistory }[] {
   if (!fs.existsSync(HISTORIES_DIR)) return [];
   return fs
     .readdirSync(HISTORIES_DIR)
-    .filter((file) => file.endsWith('.json'))
+    .filter((file) => file.endsWith('.history.pb'))
     .sort()
     .map((file) => ({
-      name: file.replace(/\.json$/, ''),
-      history: JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) as unknown,
+      workflowId: file.replace(/\.history\.pb$/, ''),
+      history: History.decode(fs.readFileSync(path.join(HISTORIES_DIR, file))),
     }));
 }
