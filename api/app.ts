@@ -6,6 +6,7 @@ import type { Config } from '../config/env';
 import type { Logger } from '../config/logger';
 import { measureRequests, mountMetrics } from './metrics';
 import { consoleRoutes } from './routes/console';
+import { conversationRoutes } from './routes/conversations';
 import { devEchoRoutes } from './routes/devEcho';
 import { healthRoutes } from './routes/health';
 import { errorHandler } from './validate';
@@ -38,6 +39,7 @@ export function createApp({ config, temporal, log, wecomSink }: AppDeps): Expres
   app.use('/api', express.json({ limit: '256kb' }));
   app.use(consoleRoutes(config));
   app.use(devEchoRoutes(temporal, config.TEMPORAL_TASK_QUEUE));
+  app.use(conversationRoutes(temporal));
   app.use(errorHandler(log));
   return app;
 }

@@ -43,7 +43,11 @@ describe('exactly one reply per customer message', () => {
     });
     await stack.until(
       'the worker process',
-      () => fetch(`http://127.0.0.1:${metricsPort}/healthz`).then((r) => r.ok, () => false),
+      () =>
+        fetch(`http://127.0.0.1:${metricsPort}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
       (ok) => ok,
       60_000,
     );
@@ -73,7 +77,12 @@ describe('exactly one reply per customer message', () => {
         60_000,
       );
       await stack.say(customer, '怎么开发票');
-      const later = await stack.until('the second answer', () => stack.received(customer), (m) => m.length >= 4, 30_000);
+      const later = await stack.until(
+        'the second answer',
+        () => stack.received(customer),
+        (m) => m.length >= 4,
+        30_000,
+      );
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const final = await stack.received(customer);
       assert.equal(final.length, 4, `exactly two replies per message: ${JSON.stringify(final)}`);
@@ -81,7 +90,10 @@ describe('exactly one reply per customer message', () => {
       assert.deepEqual(final.slice(0, 2), received.slice(0, 2));
       assert.ok(later[2]!.includes('发票'));
       // The restarted worker did resend the interrupted reply, and WeCom refused the duplicate msgid.
-      assert.ok(stack.sandbox.calls.some((c) => c.path === 'kf/send_msg' && c.errcode === 95999), 'the retry was deduplicated');
+      assert.ok(
+        stack.sandbox.calls.some((c) => c.path === 'kf/send_msg' && c.errcode === 95999),
+        'the retry was deduplicated',
+      );
     } finally {
       await second.stop();
     }
@@ -95,7 +107,11 @@ describe('exactly one reply per customer message', () => {
       text: '支持花呗分期吗',
       openKfId: stack.openKfId,
     });
-    await stack.until('the answer', () => stack.received(customer), (m) => m.length >= 2);
+    await stack.until(
+      'the answer',
+      () => stack.received(customer),
+      (m) => m.length >= 2,
+    );
     // WeCom may deliver the same message again (at least once): sync_msg returns that msgid again.
     await stack.sandbox.control('/sandbox/replay', { msgid, openKfId: stack.openKfId });
     await new Promise((resolve) => setTimeout(resolve, 2000));

@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ConversationModel } from '../../db/models/conversation';
 import { EventModel } from '../../db/models/event';
-import { agentReplyUpdate, resolveUpdate } from '../../workflows/conversationContract';
 import { maybeRecordHistory } from '../support/histories';
 import { startStack, type Stack } from '../support/stack';
 
@@ -51,14 +50,31 @@ describe('conversation lifecycle (console mode)', () => {
     assert.ok(agentId);
 
     const handle = stack.client.workflow.getHandle(conversationId);
-    await handle.executeUpdate(agentReplyUpdate, { args: [{ agentId, text: '您好，我来帮您查一下物流。' }] });
+    const listed = await stack.api<{ conversationId: string; agentId: string }[]>(
+      'GET',
+      '/api/conversations?state=human',
+    );
+    assert.deepEqual(
+      listed.body.map((c) => [c.conversationId, c.agentId]),
+      [[conversationId, agentId]],
+    );
+    const path = `/api/conversations/${encodeURIComponent(conversationId)}`;
+    assert.equal((await stack.api('POST', `${path}/reply`, { agentId: 'someone-else', text: 'hi' })).status, 409);
+    assert.equal((await stack.api('POST', `${path}/reply`, { agentId })).status, 400);
+    assert.equal((await stack.api('GET', '/api/conversations/conv:nobody:nobody:1')).status, 404);
+    const reply = await stack.api<{ msgid: string }>('POST', `${path}/reply`, {
+      agentId,
+      text: '您好，我来帮您查一下物流。',
+    });
+    assert.equal(reply.status, 200);
+    assert.match(reply.body.msgid, /^cs/);
     await stack.until(
       'the agent reply',
       () => stack.received(customer),
       (m) => m.includes('您好，我来帮您查一下物流。'),
     );
 
-    await handle.executeUpdate(resolveUpdate, { args: [{ agentId }] });
+    assert.equal((await stack.api('POST', `${path}/resolve`, { agentId })).status, 200);
     const afterResolve = await stack.until(
       'the survey',
       () => stack.received(customer),

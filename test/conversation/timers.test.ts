@@ -22,9 +22,17 @@ describe('conversation timers', () => {
     const customer = 'wmTimerConfirm';
     await stack.say(customer, '保修期多久');
     const conversationId = await stack.conversationOf(customer);
-    const closed = await stack.until('close', () => ConversationModel.findOne({ conversationId }).lean(), (d) => d?.state === 'closed');
+    const closed = await stack.until(
+      'close',
+      () => ConversationModel.findOne({ conversationId }).lean(),
+      (d) => d?.state === 'closed',
+    );
     assert.equal(closed?.closedReason, 'resolved_silently');
-    assert.ok((await events(conversationId)).some((e) => e.type === 'bot_resolved' && (e.data as { silently?: boolean }).silently));
+    assert.ok(
+      (await events(conversationId)).some(
+        (e) => e.type === 'bot_resolved' && (e.data as { silently?: boolean }).silently,
+      ),
+    );
     assert.ok((await stack.received(customer)).some((m) => m.includes('评价')));
   });
 
@@ -32,7 +40,11 @@ describe('conversation timers', () => {
     const customer = 'wmTimerIdle';
     await stack.say(customer, '你好');
     const conversationId = await stack.conversationOf(customer);
-    const closed = await stack.until('idle close', () => ConversationModel.findOne({ conversationId }).lean(), (d) => d?.state === 'closed');
+    const closed = await stack.until(
+      'idle close',
+      () => ConversationModel.findOne({ conversationId }).lean(),
+      (d) => d?.state === 'closed',
+    );
     assert.equal(closed?.closedReason, 'idle');
     assert.ok(!(await stack.received(customer)).some((m) => m.includes('评价')));
   });
@@ -42,32 +54,56 @@ describe('conversation timers', () => {
     const waiting = ['wmQueued1', 'wmQueued2'];
     for (const customer of waiting) await stack.say(customer, '转人工');
     const ids = await Promise.all(waiting.map((c) => stack.conversationOf(c)));
-    for (const id of ids) await stack.until('queued', () => stack.snapshot(id), (s) => s.state === 'queued');
+    for (const id of ids)
+      await stack.until(
+        'queued',
+        () => stack.snapshot(id),
+        (s) => s.state === 'queued',
+      );
 
     const listed = await stack.until(
       'visibility',
       async () => {
         const found: string[] = [];
-        for await (const wf of stack.client.workflow.list({ query: `CsState = "queued" AND CsOpenKfId = "${stack.openKfId}"` })) found.push(wf.workflowId);
+        for await (const wf of stack.client.workflow.list({
+          query: `CsState = "queued" AND CsOpenKfId = "${stack.openKfId}"`,
+        }))
+          found.push(wf.workflowId);
         return found.sort();
       },
       (found) => found.length === ids.length,
     );
     assert.deepEqual(listed, [...ids].sort());
 
-    const alert = await stack.until('alert', () => AlertModel.findOne({ conversationId: ids[0], kind: 'queue_wait' }).lean(), (a) => a !== null);
+    const alert = await stack.until(
+      'alert',
+      () => AlertModel.findOne({ conversationId: ids[0], kind: 'queue_wait' }).lean(),
+      (a) => a !== null,
+    );
     assert.match(alert!.message, /等待人工/);
     assert.ok((await stack.received(waiting[0]!)).some((m) => m.includes('耐心等待')));
-    assert.ok((await events(ids[0]!)).some((e) => e.type === 'sla_breach' && (e.data as { kind?: string }).kind === 'queue_wait'));
+    assert.ok(
+      (await events(ids[0]!)).some(
+        (e) => e.type === 'sla_breach' && (e.data as { kind?: string }).kind === 'queue_wait',
+      ),
+    );
 
     // An agent comes online: both leave the queue, and the list follows.
     await AgentModel.updateOne({ agentId: 'zhaoliu' }, { $set: { status: 'online' } });
-    for (const id of ids) await stack.until('assigned', () => stack.snapshot(id), (s) => s.state === 'human');
+    for (const id of ids)
+      await stack.until(
+        'assigned',
+        () => stack.snapshot(id),
+        (s) => s.state === 'human',
+      );
     await stack.until(
       'empty queue',
       async () => {
         let n = 0;
-        for await (const _ of stack.client.workflow.list({ query: `CsState = "queued" AND CsOpenKfId = "${stack.openKfId}"` })) n++;
+        for await (const _ of stack.client.workflow.list({
+          query: `CsState = "queued" AND CsOpenKfId = "${stack.openKfId}"`,
+        }))
+          n++;
         return n;
       },
       (n) => n === 0,
@@ -79,7 +115,11 @@ describe('conversation timers', () => {
     const customer = 'wmSilentAgent';
     await stack.say(customer, '我要人工客服');
     const conversationId = await stack.conversationOf(customer);
-    const assigned = await stack.until('first agent', () => stack.snapshot(conversationId), (s) => s.state === 'human');
+    const assigned = await stack.until(
+      'first agent',
+      () => stack.snapshot(conversationId),
+      (s) => s.state === 'human',
+    );
     const firstAgent = assigned.agentId!;
     const reassigned = await stack.until(
       'another agent',

@@ -14,7 +14,10 @@ export async function maybeRecordHistory(client: Client, workflowId: string, nam
   if (process.env.RECORD_HISTORIES !== '1') return;
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   fs.mkdirSync(HISTORIES_DIR, { recursive: true });
-  fs.writeFileSync(path.join(HISTORIES_DIR, `${name}.history.pb`), History.encode(History.fromObject(history)).finish());
+  fs.writeFileSync(
+    path.join(HISTORIES_DIR, `${name}.history.pb`),
+    History.encode(History.fromObject(history)).finish(),
+  );
 }
 
 export function savedHistories(): { workflowId: string; history: temporal.api.history.v1.IHistory }[] {
