@@ -28,10 +28,13 @@ interface Addressee {
 }
 
 /**
- * WeCom refusals that retrying cannot fix (state, 48 h, 5 replies, bad account/servicer): the
- * workflow records them and goes on. Anything else (network, -1, rate limits) is retried.
+ * A WeCom errcode that reaches us is a refusal retrying cannot fix (state, 48 h, 5 replies, bad
+ * account or servicer, a parameter WeCom dislikes): the client has already retried the transient
+ * ones (-1, 45009, 45033, expired tokens). The workflow records the refusal and goes on; network
+ * and HTTP failures (no errcode) are retried by Temporal.
  */
-const REFUSALS = new Set([95000, 95001, 95002, 95004, 95008, 95013, 95014, 95016, 95018, 95019]);
+const TRANSIENT = new Set([-1, 45009, 45033, 40014, 42001, 41001]);
+const isRefusal = (errcode: number | undefined): errcode is number => errcode !== undefined && !TRANSIENT.has(errcode);
 /** send_msg with a msgid already used: the earlier attempt got through. */
 const DUPLICATE_MSGID = 95999;
 const DUPLICATE_KEY = 11000;
@@ -43,7 +46,7 @@ async function wecomSend(send: () => Promise<void>): Promise<SendResult> {
   } catch (error) {
     const errcode = errcodeOf(error);
     if (errcode === DUPLICATE_MSGID) return { status: 'duplicate' };
-    if (errcode !== undefined && REFUSALS.has(errcode)) return { status: 'refused', errcode };
+    if (isRefusal(errcode)) return { status: 'refused', errcode };
     throw error;
   }
 }
@@ -170,7 +173,7 @@ export function createConversationActivities(deps: ConversationDeps) {
         return { ok: true, msgCode: res.msg_code || undefined };
       } catch (error) {
         const errcode = errcodeOf(error);
-        if (errcode !== undefined && REFUSALS.has(errcode)) return { ok: false, errcode };
+        if (isRefusal(errcode)) return { ok: false, errcode };
         throw error;
       }
     },
@@ -183,8 +186,8 @@ export function createConversationActivities(deps: ConversationDeps) {
         await kf.transServiceState({ open_kfid: req.openKfId, external_userid: req.externalUserId, service_state: 1 });
         return 1;
       } catch (error) {
-        // Another path moved it first (a servicer took it): not ours to fight.
-        if (errcodeOf(error) === 95016) return current.service_state;
+        // Another path moved it first (a servicer took it), or WeCom refuses: not ours to fight.
+        if (isRefusal(errcodeOf(error))) return current.service_state;
         throw error;
       }
     },

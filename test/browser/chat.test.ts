@@ -1,0 +1,67 @@
+// The sandbox's customer chat page and the console in headless Chromium: a customer types a
+// question, sees the bot's answer and the "did that help?" menu, clicks it and gets the survey.
+// Screenshots land in .data/screenshots for a person to look at.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { startStack, type Stack } from '../support/stack';
+
+const SHOTS = path.resolve(__dirname, '..', '..', '.data', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('web pages in Chromium', () => {
+  let stack: Stack;
+  let browser: Browser;
+  before(async () => {
+    assert.ok(fs.existsSync(CHROMIUM), `Chromium is expected at ${CHROMIUM} (.ci/run installs the Debian package)`);
+    stack = await startStack();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+    fs.mkdirSync(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('customer chat: question → answer with menu → click 已解决 → survey', async () => {
+    const page = await browser.newPage({ viewport: { width: 420, height: 760 } });
+    await page.goto(`${stack.sandbox.url}/chat/?customer=wmBrowser1`);
+    await page.fill('#text', '满多少包邮');
+    await page.click('form button');
+    await page.getByText('99元', { exact: false }).waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: '已解决' }).click();
+    await page.getByText('请您对我们的服务进行评价', { exact: false }).waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: path.join(SHOTS, 'customer-chat.png') });
+    const bubbles = await page.locator('.bubble').allTextContents();
+    assert.ok(
+      bubbles.some((b) => b.includes('满多少包邮')),
+      'the customer’s own message',
+    );
+    assert.ok(
+      bubbles.some((b) => b.includes('很高兴')),
+      'the bot closes the loop',
+    );
+  });
+
+  it('console: shows every dependency healthy', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
+    await page.goto(`${stack.apiUrl}/console/`);
+    await page.getByText('all systems ok').waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(SHOTS, 'console.png') });
+    const rows = await page
+      .locator('#deps tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent).join(' ')));
+    assert.deepEqual(rows.sort(), ['mongodb ok', 'temporal ok']);
+  });
+});
