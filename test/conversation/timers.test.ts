@@ -81,7 +81,11 @@ describe('conversation timers', () => {
       (a) => a !== null,
     );
     assert.match(alert!.message, /等待人工/);
-    assert.ok((await stack.received(waiting[0]!)).some((m) => m.includes('耐心等待')));
+    await stack.until(
+      'the customer told to wait',
+      () => stack.received(waiting[0]!),
+      (m) => m.some((x) => x.includes('耐心等待')),
+    );
     assert.ok(
       (await events(ids[0]!)).some(
         (e) => e.type === 'sla_breach' && (e.data as { kind?: string }).kind === 'queue_wait',
