@@ -117,42 +117,22 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     res.json(answer);
   };
 
-  app.get(
-    '/cgi-bin/gettoken',
-    api((req) => simulator.issueToken(String(req.query.corpid ?? ''), String(req.query.corpsecret ?? ''))),
-  );
-  app.post(
-    '/cgi-bin/kf/sync_msg',
-    api((req) => simulator.syncMsg(req.body)),
-  );
-  app.post(
-    '/cgi-bin/kf/send_msg',
-    api((req) => simulator.sendMsg(req.body)),
-  );
-  app.post(
-    '/cgi-bin/kf/send_msg_on_event',
-    api((req) => simulator.sendMsgOnEvent(req.body)),
-  );
-  app.post(
-    '/cgi-bin/kf/service_state/get',
-    api((req) => simulator.getServiceState(req.body)),
-  );
-  app.post(
-    '/cgi-bin/kf/service_state/trans',
-    api((req) => simulator.transServiceState(req.body)),
-  );
-  app.get(
-    '/cgi-bin/kf/servicer/list',
-    api((req) => simulator.servicerList(String(req.query.open_kfid ?? ''))),
-  );
-  app.post(
-    '/cgi-bin/kf/customer/batchget',
-    api((req) => simulator.batchGetCustomers(req.body)),
-  );
-  app.post(
-    '/cgi-bin/kf/account/list',
-    api((req) => simulator.accountList(req.body)),
-  );
+  const endpoints: ['get' | 'post', string, (req: Request) => unknown][] = [
+    [
+      'get',
+      'gettoken',
+      (req) => simulator.issueToken(String(req.query.corpid ?? ''), String(req.query.corpsecret ?? '')),
+    ],
+    ['post', 'kf/sync_msg', (req) => simulator.syncMsg(req.body)],
+    ['post', 'kf/send_msg', (req) => simulator.sendMsg(req.body)],
+    ['post', 'kf/send_msg_on_event', (req) => simulator.sendMsgOnEvent(req.body)],
+    ['post', 'kf/service_state/get', (req) => simulator.getServiceState(req.body)],
+    ['post', 'kf/service_state/trans', (req) => simulator.transServiceState(req.body)],
+    ['get', 'kf/servicer/list', (req) => simulator.servicerList(String(req.query.open_kfid ?? ''))],
+    ['post', 'kf/customer/batchget', (req) => simulator.batchGetCustomers(req.body)],
+    ['post', 'kf/account/list', (req) => simulator.accountList(req.body)],
+  ];
+  for (const [method, apiPath, handler] of endpoints) app[method](`/cgi-bin/${apiPath}`, api(handler));
 
   // ---------------------------------------------------------------- control API
 
@@ -165,37 +145,26 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     }
   };
   const kf = (req: Request) => String(req.body?.openKfId ?? req.query.openKfId ?? options.openKfId);
+  const param = (req: Request, name: string) => String(req.params[name] ?? '');
+  const field = (req: Request, name: string) => String(req.body?.[name] ?? '');
+  /** Control routes that put news in the account's log answer with it, after WeCom's callback. */
+  const news = (make: (req: Request) => { msgid: string }) =>
+    control(async (req) => ({ msgid: make(req).msgid, callbacks: await notify(kf(req)) }));
 
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
   app.post(
     '/sandbox/customers/:externalUserId/messages',
-    control(async (req) => {
-      const item = simulator.customerMessage(kf(req), String(req.params.externalUserId), String(req.body?.text ?? ''));
-      return { msgid: item.msgid, callbacks: await notify(kf(req)) };
-    }),
+    news((req) => simulator.customerMessage(kf(req), param(req, 'externalUserId'), field(req, 'text'))),
   );
   app.post(
     '/sandbox/customers/:externalUserId/menu-click',
-    control(async (req) => {
-      const item = simulator.customerMessage(
-        kf(req),
-        String(req.params.externalUserId),
-        String(req.body?.content ?? ''),
-        String(req.body?.menuId ?? ''),
-      );
-      return { msgid: item.msgid, callbacks: await notify(kf(req)) };
-    }),
+    news((req) =>
+      simulator.customerMessage(kf(req), param(req, 'externalUserId'), field(req, 'content'), field(req, 'menuId')),
+    ),
   );
   app.post(
     '/sandbox/customers/:externalUserId/enter',
-    control(async (req) => {
-      const item = simulator.enterSession(
-        kf(req),
-        String(req.params.externalUserId),
-        String(req.body?.sceneParam ?? ''),
-      );
-      return { msgid: item.msgid, callbacks: await notify(kf(req)) };
-    }),
+    news((req) => simulator.enterSession(kf(req), param(req, 'externalUserId'), field(req, 'sceneParam'))),
   );
   app.get('/sandbox/customers/:externalUserId/inbox', (req, res) => {
     res.json({ messages: simulator.inboxes.get(req.params.externalUserId) ?? [] });
@@ -208,15 +177,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   );
   app.post(
     '/sandbox/servicers/:userid/messages',
-    control(async (req) => {
-      const item = simulator.servicerMessage(
-        kf(req),
-        String(req.params.userid),
-        String(req.body?.externalUserId ?? ''),
-        String(req.body?.text ?? ''),
-      );
-      return { msgid: item.msgid, callbacks: await notify(kf(req)) };
-    }),
+    news((req) =>
+      simulator.servicerMessage(kf(req), param(req, 'userid'), field(req, 'externalUserId'), field(req, 'text')),
+    ),
   );
   for (const [route, change] of [
     ['take', 1],
@@ -225,16 +188,15 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   ] as const) {
     app.post(
       `/sandbox/servicers/:userid/${route}`,
-      control(async (req) => {
-        const item = simulator.servicerSessionChange(
+      news((req) =>
+        simulator.servicerSessionChange(
           kf(req),
-          String(req.params.userid),
-          String(req.body?.externalUserId ?? ''),
+          param(req, 'userid'),
+          field(req, 'externalUserId'),
           change,
           req.body?.to,
-        );
-        return { msgid: item.msgid, callbacks: await notify(kf(req)) };
-      }),
+        ),
+      ),
     );
   }
   app.post(
@@ -243,22 +205,18 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   );
   app.post(
     '/sandbox/customers/:externalUserId/send-fail',
-    control(async (req) => {
+    news((req) =>
       simulator.sendFailed(
         kf(req),
-        String(req.params.externalUserId),
-        String(req.body?.msgid ?? ''),
+        param(req, 'externalUserId'),
+        field(req, 'msgid'),
         Number(req.body?.failType ?? 10),
-      );
-      return { callbacks: await notify(kf(req)) };
-    }),
+      ),
+    ),
   );
   app.post(
     '/sandbox/replay',
-    control(async (req) => {
-      simulator.replay(kf(req), String(req.body?.msgid ?? ''));
-      return { callbacks: await notify(kf(req)) };
-    }),
+    news((req) => simulator.replay(kf(req), field(req, 'msgid'))),
   );
   app.post(
     '/sandbox/faults',
