@@ -9,7 +9,8 @@ import { evaluate, type EvalCase } from '../../bot/evaluation/evaluate';
 import { loadKnowledgeBaseFile } from '../../bot/kb';
 
 const root = path.resolve(__dirname, '..', '..');
-const devSet = path.resolve(root, '..', 'shared', 'eval', 'dev.jsonl');
+// A copy of ../shared/eval/dev.jsonl, so the guard runs wherever the repository is cloned.
+const devSet = path.join(root, 'test', 'fixtures', 'eval-dev.jsonl');
 
 describe('bot figures on the development set', () => {
   it('meet the bar: accuracy ≥ 90%, risk and human-request recall 100%, few false handoffs', () => {
