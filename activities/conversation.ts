@@ -234,6 +234,7 @@ export function createConversationActivities(deps: ConversationDeps) {
       mirror: Omit<ConversationSnapshot, 'handoff' | 'transcriptTail' | 'timersDue' | 'handoffReason'> & {
         session: number;
         handoffReason?: string;
+        handoffSummary?: string;
         priority?: number;
         skill?: string;
         customerTier: string;

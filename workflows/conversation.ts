@@ -170,7 +170,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
         await event('first_response', { agentId, seconds: Math.round((now() - (s.assignedAt ?? now())) / 1000) });
       }
       s.lastActivityAt = now();
-      return { msgid: msgid ?? '' };
+      return { msgid: msgid ?? '', sent: msgid !== undefined };
     },
     {
       validator: ({ agentId, text }) => {
@@ -409,7 +409,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       transcript: [...s.transcript],
       at: now(),
     };
-    await event('handoff', { reason, priority, skill: s.skill });
+    await event('handoff', { reason, priority, skill: s.skill, summary, intent: s.handoff.intent });
     await send('system', reason === 'high_risk' ? replies.handoffUrgent : replies.handoff);
     s.queuedAt = now();
     s.excludedAgents = [];
@@ -733,6 +733,10 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     const verdict = canReply(now(), s.lastCustomerAt, s.repliesSinceCustomer, settings);
     if (verdict !== 'ok') {
       await event('reply_suppressed', { verdict, from });
+      // An agent or a ticket update that can no longer reach the customer is a breach people must see.
+      if (verdict === 'window_expired' && from !== 'bot') {
+        await slaBreach('reply_window', `客户最后一条消息已超过 ${Math.round(settings.replyWindowMs / 3600_000)} 小时，消息无法送达`);
+      }
       return undefined;
     }
     if (humanMode === 'wecom' && (s.state === 'human' || (s.state === 'queued' && s.agent))) return undefined;
@@ -827,6 +831,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       humanMode,
       agentId: s.agent?.agentId,
       handoffReason: s.handoff?.reason,
+      handoffSummary: s.handoff?.summary,
       priority: s.handoff?.priority,
       skill: s.skill,
       customerTier: s.customer.tier,

@@ -110,7 +110,8 @@ export interface TicketRequest {
   priority?: 'low' | 'normal' | 'high' | 'urgent';
 }
 
-export const agentReplyUpdate = defineUpdate<{ msgid: string }, [AgentReply]>('agentReply');
+/** sent is false when WeCom's rules (48 h, 5 replies) did not allow the reply; see the events. */
+export const agentReplyUpdate = defineUpdate<{ msgid: string; sent: boolean }, [AgentReply]>('agentReply');
 export const takeOverUpdate = defineUpdate<ConversationSnapshot, [AgentRef]>('takeOver');
 export const transferUpdate = defineUpdate<ConversationSnapshot, [TransferRequest]>('transfer');
 export const createTicketUpdate = defineUpdate<{ ticketNo: string }, [TicketRequest]>('createTicket');

@@ -12,6 +12,8 @@ const conversationSchema = new Schema(
     humanMode: { type: String, required: true },
     agentId: { type: String },
     handoffReason: { type: String },
+    /** The handoff card's summary (LLM-written when configured, else the customer's last words). */
+    handoffSummary: { type: String },
     priority: { type: Number },
     skill: { type: String },
     customerTier: { type: String },

@@ -1,0 +1,58 @@
+// WeCom's limits inside the conversation: a burst of messages is one turn (one answer), and after
+// the reply window nothing is sent — the agent is told, an event and an alert are recorded.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { AlertModel } from '../../db/models/alert';
+import { EventModel } from '../../db/models/event';
+import { startStack, type Stack } from '../support/stack';
+
+describe('conversation limits', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ settings: { burstWindowMs: 1200, replyWindowMs: 4000, firstResponseSlaMs: 30_000 } });
+  });
+  after(() => stack?.close());
+
+  it('answers a burst of messages as one turn', async () => {
+    const customer = 'wmBurst1';
+    await stack.say(customer, '你好');
+    await stack.say(customer, '请问');
+    await stack.say(customer, '运费怎么算');
+    const received = await stack.until(
+      'the answer',
+      () => stack.received(customer),
+      (m) => m.length >= 2,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const all = await stack.received(customer);
+    assert.equal(all.length, 2, `one answer and one menu for the whole burst: ${JSON.stringify(all)}`);
+    assert.match(received[0]!, /99元/);
+  });
+
+  it('after the reply window an agent reply is not sent; an event and an alert say so', async () => {
+    const customer = 'wmWindow1';
+    await stack.say(customer, '转人工');
+    const conversationId = await stack.conversationOf(customer);
+    const snapshot = await stack.until(
+      'an agent',
+      () => stack.snapshot(conversationId),
+      (s) => s.state === 'human',
+    );
+    const before = (await stack.received(customer)).length;
+    await new Promise((resolve) => setTimeout(resolve, 4500));
+    const reply = await stack.api<{ msgid: string; sent: boolean }>(
+      'POST',
+      `/api/conversations/${encodeURIComponent(conversationId)}/reply`,
+      {
+        agentId: snapshot.agentId,
+        text: '抱歉久等了',
+      },
+    );
+    assert.equal(reply.status, 200);
+    assert.equal(reply.body.sent, false, 'nothing was sent');
+    assert.equal((await stack.received(customer)).length, before);
+    const suppressed = await EventModel.findOne({ conversationId, type: 'reply_suppressed' }).lean();
+    assert.equal((suppressed?.data as { verdict?: string } | undefined)?.verdict, 'window_expired');
+    assert.ok(await AlertModel.findOne({ conversationId, kind: 'reply_window' }).lean(), 'alert raised');
+  });
+});
