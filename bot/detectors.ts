@@ -11,15 +11,16 @@ import smalltalkData from './lexicons/smalltalk.json';
 const lower = (list: string[]) => list.map((term) => term.normalize('NFKC').toLowerCase());
 const isLatin = (term: string) => /^[a-z0-9 '-]+$/.test(term);
 
-/** Matches whole words for Latin terms, substrings for Chinese ones. */
+const escapeRegExp = (term: string) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Matches whole words (and whole numbers: "110", not inside an order number) for Latin terms, substrings for Chinese ones. */
 function matcher(terms: string[]): (text: string) => string[] {
-  const list = lower(terms);
+  const list = lower(terms).map((term) => ({
+    term,
+    pattern: isLatin(term) ? new RegExp(`(^|[^a-z0-9])${escapeRegExp(term)}($|[^a-z0-9])`) : undefined,
+  }));
   return (text) =>
-    list.filter((term) =>
-      isLatin(term)
-        ? new RegExp(`(^|[^a-z])${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z])`).test(text)
-        : text.includes(term),
-    );
+    list.filter(({ term, pattern }) => (pattern ? pattern.test(text) : text.includes(term))).map(({ term }) => term);
 }
 
 /** Text with the matched phrases cut out, to see what else the customer said. */
