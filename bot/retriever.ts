@@ -29,6 +29,7 @@ const B = 0.75;
 /** The answer text explains a message less surely than a question does. */
 const ANSWER_WEIGHT = 0.35;
 const RERANK_DEPTH = 8;
+const COMMON_SHARE = 0.25;
 
 /**
  * An entry's questions, with each "A或者B" question also split into its alternatives: a customer
@@ -118,9 +119,14 @@ export class Retriever {
     if (tokens.length === 0) return [];
     const ids = tokens.map((token) => this.vocabulary.get(token));
     const touched: number[] = [];
-    for (const id of new Set(ids)) {
-      if (id === undefined) continue;
+    // Rarest tokens first; a token in more than a quarter of all documents adds little to the
+    // ranking and costs the most, so it is scored only when nothing rarer matched.
+    const known = [...new Set(ids)].filter((id): id is number => id !== undefined);
+    known.sort((a, b) => this.postings[a]!.docs.length - this.postings[b]!.docs.length);
+    const common = this.docLength.length * COMMON_SHARE;
+    for (const id of known) {
       const { docs, tfs } = this.postings[id]!;
+      if (docs.length > common && touched.length > 0) break;
       const idf = this.idf[id]!;
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i]!;
