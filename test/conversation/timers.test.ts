@@ -47,6 +47,25 @@ describe('conversation timers', () => {
     );
     assert.equal(closed?.closedReason, 'idle');
     assert.ok(!(await stack.received(customer)).some((m) => m.includes('评价')));
+
+    // The customer comes back: a new session, with a new workflow id.
+    await stack.until(
+      'the first session to finish',
+      () => stack.client.workflow.getHandle(conversationId).describe(),
+      (d) => d.status.name === 'COMPLETED',
+    );
+    await stack.say(customer, '运费怎么算');
+    const next = await stack.until(
+      'a second session',
+      () => stack.conversationOf(customer),
+      (id) => id !== conversationId,
+    );
+    assert.equal(next, conversationId.replace(/:1$/, ':2'));
+    await stack.until(
+      'its answer',
+      () => stack.received(customer),
+      (m) => m.some((x) => x.includes('99元')),
+    );
   });
 
   it('queue-wait SLA: alert, the customer told, and CsState="queued" lists exactly the waiting ones', async () => {
