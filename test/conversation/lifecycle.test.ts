@@ -81,10 +81,7 @@ describe('conversation lifecycle (console mode)', () => {
       (m) => m.some((x) => x.includes('评价')),
     );
     assert.ok(afterResolve.at(-1)!.includes('满意'));
-    const session = await fetch(
-      `${stack.sandbox.url}/sandbox/customers/${customer}/session?openKfId=${stack.openKfId}`,
-    ).then((r) => r.json());
-    assert.equal((session as { service_state: number }).service_state, 4);
+    assert.equal((await stack.session(customer)).service_state, 4);
 
     await stack.click(customer, 'csat_satisfied', '满意');
     const mirror = await stack.until(

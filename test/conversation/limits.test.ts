@@ -32,12 +32,7 @@ describe('conversation limits', () => {
   it('after the reply window an agent reply is not sent; an event and an alert say so', async () => {
     const customer = 'wmWindow1';
     await stack.say(customer, '转人工');
-    const conversationId = await stack.conversationOf(customer);
-    const snapshot = await stack.until(
-      'an agent',
-      () => stack.snapshot(conversationId),
-      (s) => s.state === 'human',
-    );
+    const { conversationId, snapshot } = await stack.withAgent(customer);
     const before = (await stack.received(customer)).length;
     await new Promise((resolve) => setTimeout(resolve, 4500));
     const reply = await stack.api<{ msgid: string; sent: boolean }>(

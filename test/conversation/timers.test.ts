@@ -137,12 +137,7 @@ describe('conversation timers', () => {
     await AgentModel.updateMany({}, { $set: { status: 'online' } });
     const customer = 'wmSilentAgent';
     await stack.say(customer, '我要人工客服');
-    const conversationId = await stack.conversationOf(customer);
-    const assigned = await stack.until(
-      'first agent',
-      () => stack.snapshot(conversationId),
-      (s) => s.state === 'human',
-    );
+    const { conversationId, snapshot: assigned } = await stack.withAgent(customer);
     const firstAgent = assigned.agentId!;
     const reassigned = await stack.until(
       'another agent',

@@ -34,9 +34,7 @@ describe('conversation in wecom mode', () => {
       (s) => s.state === 'human',
     );
     assert.equal(snapshot.handoff?.reason, 'negative_sentiment');
-    const session = await fetch(
-      `${stack.sandbox.url}/sandbox/customers/${customer}/session?openKfId=${stack.openKfId}`,
-    ).then((r) => r.json() as Promise<{ service_state: number; servicer_userid?: string }>);
+    const session = await stack.session(customer);
     assert.equal(session.service_state, 3, 'moved to a human servicer in WeCom');
     assert.ok(session.servicer_userid);
     const servicer = session.servicer_userid!;

@@ -50,6 +50,10 @@ export interface Stack {
   /** Polls until the predicate holds; fails with the last value. */
   until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs?: number): Promise<T>;
   conversationOf(customer: string): Promise<string>;
+  /** Waits until the customer's conversation is with an agent. */
+  withAgent(customer: string): Promise<{ conversationId: string; snapshot: ConversationSnapshot }>;
+  /** The customer's WeCom session as the sandbox holds it. */
+  session(customer: string): Promise<{ service_state: number; servicer_userid?: string }>;
   snapshot(conversationId: string): Promise<ConversationSnapshot>;
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
 }
@@ -154,6 +158,19 @@ export async function startStack(
         (d) => d !== null,
       );
       return doc!.conversationId;
+    },
+    async withAgent(customer) {
+      const conversationId = await stack.conversationOf(customer);
+      const snapshot = await stack.until(
+        'an agent',
+        () => stack.snapshot(conversationId),
+        (s) => s.state === 'human',
+      );
+      return { conversationId, snapshot };
+    },
+    async session(customer) {
+      const res = await fetch(`${sandbox.url}/sandbox/customers/${customer}/session?openKfId=${openKfId}`);
+      return (await res.json()) as { service_state: number; servicer_userid?: string };
     },
     snapshot(conversationId) {
       return client.workflow.getHandle(conversationId).query(snapshotQuery);
