@@ -1,11 +1,11 @@
 // Worker process entry point: wires configuration, MongoDB, the Temporal connection, metrics, and
 // runs the worker until SIGINT/SIGTERM.
-import net from 'node:net';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { collectDefaultMetrics } from 'prom-client';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { loadConfigOrExit } from '../config/env';
+import { freePort } from '../config/freePort';
 import { createLogger } from '../config/logger';
 import { connectMongo, disconnectMongo } from '../db/connection';
 import { createWorker } from './createWorker';
@@ -70,17 +70,6 @@ async function main(): Promise<void> {
     await disconnectMongo();
     metrics.close();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 main().then(

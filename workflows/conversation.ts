@@ -724,22 +724,33 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       s.transcript = s.transcript.slice(-settings.transcriptInState);
   }
 
+  /**
+   * Whether WeCom lets us send now: within the reply window, under the per-message limit, and not
+   * while a servicer holds the session in wecom mode. A refusal is an event (and, for a person's
+   * message that can no longer reach the customer, an SLA breach).
+   */
+  async function mayReply(from: 'bot' | 'agent' | 'system' | 'menu'): Promise<boolean> {
+    const verdict = canReply(now(), s.lastCustomerAt, s.repliesSinceCustomer, settings);
+    if (verdict !== 'ok') {
+      await event('reply_suppressed', { verdict, from });
+      if (verdict === 'window_expired' && (from === 'agent' || from === 'system')) {
+        await slaBreach(
+          'reply_window',
+          `客户最后一条消息已超过 ${Math.round(settings.replyWindowMs / 3600_000)} 小时，消息无法送达`,
+        );
+      }
+      return false;
+    }
+    return !(humanMode === 'wecom' && (s.state === 'human' || (s.state === 'queued' && s.agent)));
+  }
+
   /** Sends text through kf/send_msg with a deterministic msgid; respects WeCom's reply rules. */
   async function send(
     from: 'bot' | 'agent' | 'system',
     text: string,
     extra: { agentId?: string; kbEntryId?: string } = {},
   ): Promise<string | undefined> {
-    const verdict = canReply(now(), s.lastCustomerAt, s.repliesSinceCustomer, settings);
-    if (verdict !== 'ok') {
-      await event('reply_suppressed', { verdict, from });
-      // An agent or a ticket update that can no longer reach the customer is a breach people must see.
-      if (verdict === 'window_expired' && from !== 'bot') {
-        await slaBreach('reply_window', `客户最后一条消息已超过 ${Math.round(settings.replyWindowMs / 3600_000)} 小时，消息无法送达`);
-      }
-      return undefined;
-    }
-    if (humanMode === 'wecom' && (s.state === 'human' || (s.state === 'queued' && s.agent))) return undefined;
+    if (!(await mayReply(from))) return undefined;
     const msgid = outboundMsgid(conversationId, ++s.outboundSeq);
     const result = await act.sendText({ conversationId, openKfId, externalUserId, msgid, text, from, ...extra });
     s.repliesSinceCustomer += 1;
@@ -752,11 +763,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   }
 
   async function sendMenu(head: string, items: { id: string; content: string }[]): Promise<void> {
-    const verdict = canReply(now(), s.lastCustomerAt, s.repliesSinceCustomer, settings);
-    if (verdict !== 'ok') {
-      await event('reply_suppressed', { verdict, from: 'menu' });
-      return;
-    }
+    if (!(await mayReply('menu'))) return;
     const msgid = outboundMsgid(conversationId, ++s.outboundSeq);
     const result = await act.sendMenu({ conversationId, openKfId, externalUserId, msgid, head, items });
     s.repliesSinceCustomer += 1;
