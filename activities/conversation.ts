@@ -8,6 +8,7 @@ import { CustomerModel } from '../db/models/customer';
 import { EventModel } from '../db/models/event';
 import { MessageModel } from '../db/models/message';
 import { errcodeOf, type KfApi, type MenuItem } from './kfApi';
+import { observeEvent } from './metrics';
 
 export interface ConversationDeps {
   kf: KfApi;
@@ -275,7 +276,11 @@ export function createConversationActivities(deps: ConversationDeps) {
       at: number;
       data: Record<string, unknown>;
     }): Promise<void> {
-      await EventModel.create({ ...req, at: new Date(req.at) }).catch(ignoreDuplicateKey);
+      const stored = await EventModel.create({ ...req, at: new Date(req.at) }).then(
+        () => true,
+        (error: unknown) => (ignoreDuplicateKey(error), false),
+      );
+      if (stored) observeEvent(req.type, req.data); // a retried activity is not counted twice
     },
   };
 }

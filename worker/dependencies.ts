@@ -8,6 +8,7 @@ import { BotEngine } from '../bot/engine';
 import { loadKnowledgeBaseFile } from '../bot/kb';
 import { knowledgeBaseStamp, loadKnowledgeBaseFromMongo, seedKnowledgeBase } from '../bot/kbStore';
 import { LlmAssistant } from '../bot/llm';
+import { observeWecomCall } from '../activities/metrics';
 import { seedAgents } from '../activities/routing';
 import type { Config } from '../config/env';
 import type { Logger } from '../config/logger';
@@ -36,7 +37,12 @@ export async function buildActivityDeps(
   log: Logger,
 ): Promise<{ deps: ActivityDeps; close(): void }> {
   const kf = config.wecom
-    ? new WecomClient({ baseUrl: config.WECOM_API_BASE, corpId: config.wecom.corpId, secret: config.wecom.secret })
+    ? new WecomClient({
+        baseUrl: config.WECOM_API_BASE,
+        corpId: config.wecom.corpId,
+        secret: config.wecom.secret,
+        onCall: observeWecomCall,
+      })
     : unconfiguredKf();
   if (!config.wecom) log.warn('no WeCom credentials: conversations cannot reach customers');
 

@@ -2,6 +2,7 @@
 // the conversation workflow, on the real Temporal and FerretDB servers (HUMAN_MODE=console).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { register } from 'prom-client';
 import { ConversationModel } from '../../db/models/conversation';
 import { EventModel } from '../../db/models/event';
 import { maybeRecordHistory } from '../support/histories';
@@ -97,6 +98,10 @@ describe('conversation lifecycle (console mode)', () => {
     for (const type of ['bot_answer', 'handoff', 'assigned', 'first_response', 'resolved', 'closed', 'csat']) {
       assert.ok(types.includes(type), `event ${type} in ${types.join(',')}`);
     }
+    const metrics = await register.metrics();
+    assert.match(metrics, /cs_handoffs_total\{reason="answer_rejected"\} 1/);
+    assert.match(metrics, /cs_csat_total\{score="satisfied"\} 1/);
+    assert.match(metrics, /cs_wecom_api_seconds_count\{path="kf\/send_msg",outcome="ok"\} [1-9]/);
     await maybeRecordHistory(stack.client, conversationId, 'console-lifecycle');
   });
 });
