@@ -12,7 +12,7 @@ import { observeEvent } from './metrics';
 
 export interface ConversationDeps {
   kf: KfApi;
-  understand(text: string, recentCustomerTurns: string[]): Understanding;
+  understand(text: string, recentCustomerTurns: string[]): Understanding | Promise<Understanding>;
   summarize?(input: { reason: string; transcript: TranscriptEntry[] }): Promise<string | undefined>;
 }
 

@@ -18,7 +18,7 @@ export interface ActivityDeps {
   taskQueue: string;
   humanMode: HumanMode;
   settings: ConversationSettings;
-  understand(text: string, recentCustomerTurns: string[]): Understanding;
+  understand(text: string, recentCustomerTurns: string[]): Understanding | Promise<Understanding>;
   summarize?(input: { reason: string; transcript: TranscriptEntry[] }): Promise<string | undefined>;
   alertWebhookUrl?: string;
 }

@@ -20,13 +20,17 @@ const MAX_CHARS = 2000;
 
 export class BotEngine {
   private readonly answers = new Map<string, string>();
+  private readonly questions = new Map<string, string>();
 
   private constructor(private readonly retriever: Retriever) {}
 
   static fromKnowledgeBase(kb: KnowledgeBase): BotEngine {
     const entries = kb.entries.filter((entry) => entry.enabled !== false);
     const engine = new BotEngine(new Retriever(entries));
-    for (const entry of entries) engine.answers.set(entry.id, entry.answer);
+    for (const entry of entries) {
+      engine.answers.set(entry.id, entry.answer);
+      engine.questions.set(entry.id, entry.question);
+    }
     return engine;
   }
 
@@ -36,6 +40,10 @@ export class BotEngine {
 
   answerOf(entryId: string): string | undefined {
     return this.answers.get(entryId);
+  }
+
+  questionOf(entryId: string): string | undefined {
+    return this.questions.get(entryId);
   }
 
   understand(message: string, recentCustomerTurns: string[] = []): Understanding {

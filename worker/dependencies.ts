@@ -8,6 +8,7 @@ import { BotEngine } from '../bot/engine';
 import { loadKnowledgeBaseFile } from '../bot/kb';
 import { knowledgeBaseStamp, loadKnowledgeBaseFromMongo, seedKnowledgeBase } from '../bot/kbStore';
 import { LlmAssistant } from '../bot/llm';
+import { refineWithLlm } from '../bot/llmRefine';
 import { observeWecomCall } from '../activities/metrics';
 import { seedAgents } from '../activities/routing';
 import type { Config } from '../config/env';
@@ -76,7 +77,8 @@ export async function buildActivityDeps(
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       humanMode: config.HUMAN_MODE,
       settings: config.CONVERSATION_SETTINGS,
-      understand: (text, recent) => engine.understand(text, recent),
+      understand: (text, recent) =>
+        llm ? refineWithLlm(engine.understand(text, recent), text, engine, llm) : engine.understand(text, recent),
       summarize: llm ? ({ reason, transcript }) => llm.summarize(reason, transcript) : undefined,
       alertWebhookUrl: config.ALERT_WEBHOOK_URL,
     },

@@ -7,12 +7,19 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { LlmAssistant } from '../../bot/llm';
 import { maskPersonalData } from '../../bot/mask';
+import path from 'node:path';
+import { BotEngine } from '../../bot/engine';
+import { loadKnowledgeBaseFile } from '../../bot/kb';
+import { refineWithLlm } from '../../bot/llmRefine';
+import { decide, initialMemory } from '../../domain/policy';
 
 describe('LLM adapter', () => {
   let server: http.Server;
   let baseURL: string;
   let mode: 'ok' | 'error' | 'slow' = 'ok';
   let reply = '';
+  /** When set, classification requests get this answer instead of `reply`. */
+  let classifyReply: string | undefined;
   const seen: { model: string; messages: { role: string; content: string }[] }[] = [];
 
   before(async () => {
@@ -21,7 +28,9 @@ describe('LLM adapter', () => {
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
         if (req.url !== '/v1/chat/completions') return void res.writeHead(404).end();
-        seen.push(JSON.parse(body));
+        const request = JSON.parse(body) as { model: string; messages: { role: string; content: string }[] };
+        seen.push(request);
+        const isClassify = request.messages[0]!.content.includes('标签');
         if (mode === 'error')
           return void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"boom"}}');
         const send = () =>
@@ -31,7 +40,16 @@ describe('LLM adapter', () => {
               object: 'chat.completion',
               created: 1,
               model: 'test-model',
-              choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: reply } }],
+              choices: [
+                {
+                  index: 0,
+                  finish_reason: 'stop',
+                  message: {
+                    role: 'assistant',
+                    content: isClassify && classifyReply !== undefined ? classifyReply : reply,
+                  },
+                },
+              ],
             }),
           );
         if (mode === 'slow') setTimeout(send, 1500);
@@ -44,6 +62,7 @@ describe('LLM adapter', () => {
   });
   beforeEach(() => {
     mode = 'ok';
+    classifyReply = undefined;
     seen.length = 0;
   });
   after(() => {
@@ -95,6 +114,34 @@ describe('LLM adapter', () => {
     const started = Date.now();
     assert.equal(await llm().rewriteAnswer('q', [{ question: 'q', answer: 'a' }]), undefined);
     assert.ok(Date.now() - started < 1400, 'gave up at the timeout');
+  });
+
+  it('refines the engine: classifies an unplaced message among the candidates and rewrites the answer', async () => {
+    const engine = BotEngine.fromKnowledgeBase(
+      loadKnowledgeBaseFile(path.resolve(__dirname, '..', '..', 'kb', 'demo-faq.json')),
+    );
+    const message = '东西寄过来外面那层纸箱烂了';
+    const before = engine.understand(message);
+    assert.ok(before.candidates.length > 0 && before.candidates[0]!.confidence < 0.45, 'the engine alone is unsure');
+    classifyReply = before.candidates.at(-1)!.entryId;
+    reply = '很抱歉包装有破损，请拍照后在订单里申请补寄。';
+    const refined = await refineWithLlm(before, message, engine, llm());
+    assert.equal(refined.entryId, classifyReply);
+    assert.equal(refined.candidates[0]!.answer, reply);
+    const decision = decide({ state: 'bot', understanding: refined, memory: initialMemory() }).decision;
+    assert.ok(decision.kind === 'answer' && decision.answer === reply);
+  });
+
+  it('never overrides a safety signal, and keeps the engine result when the LLM fails', async () => {
+    const engine = BotEngine.fromKnowledgeBase(
+      loadKnowledgeBaseFile(path.resolve(__dirname, '..', '..', 'kb', 'demo-faq.json')),
+    );
+    const risky = engine.understand('充电器冒烟了');
+    assert.equal(await refineWithLlm(risky, '充电器冒烟了', engine, llm()), risky);
+    assert.equal(seen.length, 0, 'no LLM call for a risk message');
+    mode = 'error';
+    const unsure = engine.understand('我的猫不吃饭怎么办');
+    assert.deepEqual(await refineWithLlm(unsure, '我的猫不吃饭怎么办', engine, llm()), unsure);
   });
 
   it('masking leaves ordinary text alone', () => {
