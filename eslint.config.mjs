@@ -4,14 +4,43 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const nodeOnly = [
-  'fs', 'fs/promises', 'path', 'os', 'http', 'https', 'net', 'child_process', 'crypto', 'dns', 'tls',
-  'worker_threads', 'cluster', 'zlib', 'stream',
-  'express', 'mongoose', 'openai', 'pino', 'prom-client', '@temporalio/client', '@temporalio/worker',
+  'fs',
+  'fs/promises',
+  'path',
+  'os',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'crypto',
+  'dns',
+  'tls',
+  'worker_threads',
+  'cluster',
+  'zlib',
+  'stream',
+  'express',
+  'mongoose',
+  'openai',
+  'pino',
+  'prom-client',
+  '@temporalio/client',
+  '@temporalio/worker',
   '@temporalio/activity',
 ].flatMap((name) => [name, `node:${name}`]);
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**', 'coverage/**', 'web/**/*.js', 'wecom/sandbox/chat/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.tools/**',
+      '.data/**',
+      'coverage/**',
+      'web/**/*.js',
+      'wecom/sandbox/chat/**',
+    ],
+  },
   js.configs.recommended,
   { files: ['**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   ...tseslint.configs.recommended,
@@ -26,12 +55,29 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: nodeOnly.map((name) => ({ name, message: 'Workflows and domain/ must stay deterministic: no Node-only modules or I/O.' })) }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeOnly.map((name) => ({
+            name,
+            message: 'Workflows and domain/ must stay deterministic: no Node-only modules or I/O.',
+          })),
+        },
+      ],
       'no-restricted-syntax': [
         'error',
-        { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'Use workflow time (passed in), not Date.now().' },
-        { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'Randomness breaks replay.' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Use workflow time (passed in), not new Date().' },
+        {
+          selector: "MemberExpression[object.name='Date'][property.name='now']",
+          message: 'Use workflow time (passed in), not Date.now().',
+        },
+        {
+          selector: "MemberExpression[object.name='Math'][property.name='random']",
+          message: 'Randomness breaks replay.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Use workflow time (passed in), not new Date().',
+        },
       ],
     },
   },

@@ -30,8 +30,9 @@ async function main(): Promise<void> {
 
   let done: () => void;
   if (!process.argv.includes('--no-checks')) {
-    done = step('lint (eslint)');
+    done = step('lint (eslint, prettier --check)');
     await run(path.join(npx, 'eslint'), ['--max-warnings', '0', '.'], { cwd: ROOT });
+    await run(path.join(npx, 'prettier'), ['--check', '--log-level', 'warn', '.'], { cwd: ROOT });
     done();
     done = step('typecheck (tsc --noEmit)');
     await run(path.join(npx, 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], { cwd: ROOT });
