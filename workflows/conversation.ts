@@ -139,141 +139,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   let pendingTicketUpdates: TicketUpdate[] = [];
   let wantedAgent: string | undefined;
 
-  // ---------------------------------------------------------------- messages in
-  setHandler(inboundSignal, (messages) => {
-    for (const message of messages) {
-      if (s.seenMsgids.includes(message.msgid)) continue; // WeCom delivers at least once
-      s.seenMsgids.push(message.msgid);
-      s.inbox.push(message);
-    }
-    if (s.seenMsgids.length > 500) s.seenMsgids = s.seenMsgids.slice(-500);
-  });
-  setHandler(ticketUpdatedSignal, (update) => {
-    pendingTicketUpdates.push(update);
-  });
-  setHandler(snapshotQuery, () => snapshot());
-
-  // ---------------------------------------------------------------- agent actions
-  const requireAgent = (agentId: string) => {
-    if (s.state !== 'human' || s.agent?.agentId !== agentId) {
-      throw new Error(
-        `conversation is ${s.state}${s.agent ? ` with ${s.agent.agentId}` : ''}, not with agent ${agentId}`,
-      );
-    }
-  };
-  setHandler(
-    agentReplyUpdate,
-    async ({ agentId, text }) => {
-      const msgid = await send('agent', text.trim(), { agentId });
-      if (s.agentRepliedAt === undefined) {
-        s.agentRepliedAt = now();
-        await event('first_response', { agentId, seconds: Math.round((now() - (s.assignedAt ?? now())) / 1000) });
-      }
-      s.lastActivityAt = now();
-      return { msgid: msgid ?? '', sent: msgid !== undefined };
-    },
-    {
-      validator: ({ agentId, text }) => {
-        requireAgent(agentId);
-        if (humanMode === 'wecom') throw new Error('in wecom mode agents reply from the WeCom client');
-        if (!text?.trim()) throw new Error('text is empty');
-        if (utf8Length(text) > WECOM_TEXT_MAX_BYTES)
-          throw new Error(`text is over ${WECOM_TEXT_MAX_BYTES} bytes (WeCom limit)`);
-      },
-    },
-  );
-  setHandler(
-    takeOverUpdate,
-    async ({ agentId }) => {
-      wantedAgent = agentId;
-      if (s.state === 'bot' || s.state === 'confirming') await handoff('agent_requested', 2);
-      await condition(() => s.state !== 'queued');
-      return snapshot();
-    },
-    {
-      validator: ({ agentId }) => {
-        if (!agentId) throw new Error('agentId is required');
-        if (!['bot', 'confirming', 'queued'].includes(s.state))
-          throw new Error(`cannot take over a ${s.state} conversation`);
-      },
-    },
-  );
-  setHandler(
-    transferUpdate,
-    async ({ agentId, toAgentId, toSkill }) => {
-      await event('transfer', { from: agentId, toAgentId, toSkill });
-      await releaseAgent();
-      if (toSkill) s.skill = toSkill;
-      wantedAgent = toAgentId;
-      s.excludedAgents = [agentId];
-      await setState('queued');
-      return snapshot();
-    },
-    {
-      validator: ({ agentId, toAgentId, toSkill }) => {
-        requireAgent(agentId);
-        if (!toAgentId && !toSkill) throw new Error('give toAgentId or toSkill');
-        if (toAgentId === agentId) throw new Error('cannot transfer to yourself');
-      },
-    },
-  );
-  setHandler(
-    createTicketUpdate,
-    async ({ agentId, title, description, priority = 'normal' }) => {
-      const dueAt = now() + settings.ticketDueHours[priority] * 3600_000;
-      const { ticketNo } = await tickets.createTicket({
-        ticketId: `${conversationId}:${s.eventSeq + 1}`,
-        conversationId,
-        openKfId,
-        externalUserId,
-        title,
-        description,
-        priority,
-        assignee: agentId,
-        dueAt: new Date(dueAt).toISOString(),
-      });
-      s.ticketNo = ticketNo;
-      s.ticketDueAt = dueAt;
-      await event('ticket_created', { ticketNo, priority, agentId });
-      await releaseAgent();
-      await setState('ticket');
-      await send('system', replies.ticketCreated(ticketNo));
-      return { ticketNo };
-    },
-    {
-      validator: ({ agentId, title }) => {
-        requireAgent(agentId);
-        if (!title?.trim()) throw new Error('title is empty');
-      },
-    },
-  );
-  setHandler(
-    returnToBotUpdate,
-    async ({ agentId }) => {
-      await event('returned_to_bot', { agentId });
-      await releaseAgent();
-      s.memory = initialMemory();
-      await setState('bot');
-      await send('system', replies.backToBot);
-      return snapshot();
-    },
-    { validator: ({ agentId }) => requireAgent(agentId) },
-  );
-  setHandler(
-    resolveUpdate,
-    async ({ agentId }) => {
-      closedReason = 'resolved_by_agent';
-      await event('resolved', { by: agentId });
-      await condition(() => s.state === 'closed');
-      return snapshot();
-    },
-    {
-      validator: ({ agentId }) => {
-        if (s.state === 'ticket') return;
-        requireAgent(agentId);
-      },
-    },
-  );
+  registerHandlers(); // signals, the console query and agent actions: see the end of this function
 
   // ---------------------------------------------------------------- the lifecycle
   if (!input.carried) {
@@ -873,5 +739,145 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   function historyIsLong(): boolean {
     const info = workflowInfo();
     return info.continueAsNewSuggested || info.historyLength > settings.continueAsNewAfterEvents;
+  }
+
+  // ================================================================ signals, queries and agent actions
+
+  function registerHandlers(): void {
+    // ---------------------------------------------------------------- messages in
+    setHandler(inboundSignal, (messages) => {
+      for (const message of messages) {
+        if (s.seenMsgids.includes(message.msgid)) continue; // WeCom delivers at least once
+        s.seenMsgids.push(message.msgid);
+        s.inbox.push(message);
+      }
+      if (s.seenMsgids.length > 500) s.seenMsgids = s.seenMsgids.slice(-500);
+    });
+    setHandler(ticketUpdatedSignal, (update) => {
+      pendingTicketUpdates.push(update);
+    });
+    setHandler(snapshotQuery, () => snapshot());
+
+    // ---------------------------------------------------------------- agent actions
+    const requireAgent = (agentId: string) => {
+      if (s.state !== 'human' || s.agent?.agentId !== agentId) {
+        throw new Error(
+          `conversation is ${s.state}${s.agent ? ` with ${s.agent.agentId}` : ''}, not with agent ${agentId}`,
+        );
+      }
+    };
+    setHandler(
+      agentReplyUpdate,
+      async ({ agentId, text }) => {
+        const msgid = await send('agent', text.trim(), { agentId });
+        if (s.agentRepliedAt === undefined) {
+          s.agentRepliedAt = now();
+          await event('first_response', { agentId, seconds: Math.round((now() - (s.assignedAt ?? now())) / 1000) });
+        }
+        s.lastActivityAt = now();
+        return { msgid: msgid ?? '', sent: msgid !== undefined };
+      },
+      {
+        validator: ({ agentId, text }) => {
+          requireAgent(agentId);
+          if (humanMode === 'wecom') throw new Error('in wecom mode agents reply from the WeCom client');
+          if (!text?.trim()) throw new Error('text is empty');
+          if (utf8Length(text) > WECOM_TEXT_MAX_BYTES)
+            throw new Error(`text is over ${WECOM_TEXT_MAX_BYTES} bytes (WeCom limit)`);
+        },
+      },
+    );
+    setHandler(
+      takeOverUpdate,
+      async ({ agentId }) => {
+        wantedAgent = agentId;
+        if (s.state === 'bot' || s.state === 'confirming') await handoff('agent_requested', 2);
+        await condition(() => s.state !== 'queued');
+        return snapshot();
+      },
+      {
+        validator: ({ agentId }) => {
+          if (!agentId) throw new Error('agentId is required');
+          if (!['bot', 'confirming', 'queued'].includes(s.state))
+            throw new Error(`cannot take over a ${s.state} conversation`);
+        },
+      },
+    );
+    setHandler(
+      transferUpdate,
+      async ({ agentId, toAgentId, toSkill }) => {
+        await event('transfer', { from: agentId, toAgentId, toSkill });
+        await releaseAgent();
+        if (toSkill) s.skill = toSkill;
+        wantedAgent = toAgentId;
+        s.excludedAgents = [agentId];
+        await setState('queued');
+        return snapshot();
+      },
+      {
+        validator: ({ agentId, toAgentId, toSkill }) => {
+          requireAgent(agentId);
+          if (!toAgentId && !toSkill) throw new Error('give toAgentId or toSkill');
+          if (toAgentId === agentId) throw new Error('cannot transfer to yourself');
+        },
+      },
+    );
+    setHandler(
+      createTicketUpdate,
+      async ({ agentId, title, description, priority = 'normal' }) => {
+        const dueAt = now() + settings.ticketDueHours[priority] * 3600_000;
+        const { ticketNo } = await tickets.createTicket({
+          ticketId: `${conversationId}:${s.eventSeq + 1}`,
+          conversationId,
+          openKfId,
+          externalUserId,
+          title,
+          description,
+          priority,
+          assignee: agentId,
+          dueAt: new Date(dueAt).toISOString(),
+        });
+        s.ticketNo = ticketNo;
+        s.ticketDueAt = dueAt;
+        await event('ticket_created', { ticketNo, priority, agentId });
+        await releaseAgent();
+        await setState('ticket');
+        await send('system', replies.ticketCreated(ticketNo));
+        return { ticketNo };
+      },
+      {
+        validator: ({ agentId, title }) => {
+          requireAgent(agentId);
+          if (!title?.trim()) throw new Error('title is empty');
+        },
+      },
+    );
+    setHandler(
+      returnToBotUpdate,
+      async ({ agentId }) => {
+        await event('returned_to_bot', { agentId });
+        await releaseAgent();
+        s.memory = initialMemory();
+        await setState('bot');
+        await send('system', replies.backToBot);
+        return snapshot();
+      },
+      { validator: ({ agentId }) => requireAgent(agentId) },
+    );
+    setHandler(
+      resolveUpdate,
+      async ({ agentId }) => {
+        closedReason = 'resolved_by_agent';
+        await event('resolved', { by: agentId });
+        await condition(() => s.state === 'closed');
+        return snapshot();
+      },
+      {
+        validator: ({ agentId }) => {
+          if (s.state === 'ticket') return;
+          requireAgent(agentId);
+        },
+      },
+    );
   }
 }
