@@ -179,6 +179,19 @@ export function createConversationActivities(deps: ConversationDeps) {
       }
     },
 
+    /**
+     * The account's servicers who receive sessions now (wecom mode routes only to them). undefined
+     * when WeCom does not answer: routing then tries its own roster and WeCom's refusal decides.
+     */
+    async listServingServicers(req: { openKfId: string }): Promise<string[] | undefined> {
+      try {
+        const servicers = await kf.listServicers(req.openKfId);
+        return servicers.filter((x) => x.userid && (x.status ?? 0) === 0).map((x) => x.userid!);
+      } catch {
+        return undefined; // a hand-off never waits on the directory
+      }
+    },
+
     /** A new session arrives in state 0: take it to 1 so the bot (our API) may answer. */
     async ensureBotServiceState(req: { openKfId: string; externalUserId: string }): Promise<number> {
       const current = await kf.getServiceState({ open_kfid: req.openKfId, external_userid: req.externalUserId });

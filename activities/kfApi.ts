@@ -38,6 +38,8 @@ export interface KfApi {
     service_state: number;
     servicer_userid?: string;
   }): Promise<{ msg_code?: string }>;
+  /** The account's servicers; status 0 = receiving sessions, 1 = stopped (WECOM.md). */
+  listServicers(openKfId: string): Promise<{ userid?: string; status?: number }[]>;
   batchGetCustomers(
     externalUserIds: string[],
   ): Promise<{ external_userid: string; nickname?: string; avatar?: string; gender?: number; unionid?: string }[]>;

@@ -51,6 +51,26 @@ export function createRoutingActivities() {
       return null;
     },
 
+    /**
+     * wecom mode: a servicer took the session in the WeCom client. Their slot is counted when they
+     * are one of our agents; otherwise they serve as themselves. Idempotent like assignAgent.
+     */
+    async claimForServicer(req: { conversationId: string; wecomUserId: string }): Promise<AssignedAgent> {
+      const claimed = await AgentModel.findOneAndUpdate(
+        { wecomUserId: req.wecomUserId, activeConversations: { $ne: req.conversationId } },
+        {
+          $inc: { freeSlots: -1 },
+          $push: { activeConversations: req.conversationId },
+          $set: { lastAssignedAt: new Date() },
+        },
+        { returnDocument: 'after' },
+      ).lean();
+      const agent = claimed ?? (await AgentModel.findOne({ wecomUserId: req.wecomUserId }).lean());
+      return agent
+        ? toAssigned(agent)
+        : { agentId: req.wecomUserId, name: req.wecomUserId, wecomUserId: req.wecomUserId };
+    },
+
     async releaseAgent(req: { conversationId: string; agentId: string }): Promise<void> {
       // Only when the agent holds it: a retried release gives back one slot, not two.
       await AgentModel.updateOne(

@@ -8,6 +8,8 @@ const fill = (template: string, values: Record<string, string>) =>
 export const replies = {
   ...texts,
   assigned: (name: string) => fill(texts.assigned, { name }),
+  inWecomPool: (waitMs: number) =>
+    fill(texts.inWecomPool, { minutes: String(Math.max(1, Math.round(waitMs / 60_000))) }),
   ticketCreated: (ticketNo: string) => fill(texts.ticketCreated, { ticketNo }),
   ticketPending: (ticketNo: string) => fill(texts.ticketPending, { ticketNo }),
   ticketStatus: (ticketNo: string, status: keyof typeof texts.ticketStatusNames, note?: string) =>

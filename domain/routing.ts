@@ -10,6 +10,7 @@ export interface RoutingCandidate {
   groups: string[];
   capacity: number;
   freeSlots: number;
+  wecomUserId?: string | null;
 }
 
 export interface RoutingRequest {
@@ -20,6 +21,8 @@ export interface RoutingRequest {
   excludeAgentIds: string[];
   widen: boolean;
   preferredAgentId?: string;
+  /** wecom mode: only agents whose WeCom userid is among these serving servicers. */
+  servicerUserIds?: string[];
 }
 
 export const routingWeights = {
@@ -36,6 +39,8 @@ const RAPID_SUPPORT = 'rapid-support';
 
 export function eligible(agent: RoutingCandidate, request: RoutingRequest): boolean {
   if (agent.freeSlots <= 0 || request.excludeAgentIds.includes(agent.agentId)) return false;
+  if (request.servicerUserIds && !(agent.wecomUserId && request.servicerUserIds.includes(agent.wecomUserId)))
+    return false;
   if (request.preferredAgentId) return agent.agentId === request.preferredAgentId;
   if (!request.skill || agent.skills.includes(request.skill)) return true;
   return request.widen && (agent.groups.includes(RAPID_SUPPORT) || agent.tier === 'supervisor');

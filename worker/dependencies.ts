@@ -28,6 +28,7 @@ function unconfiguredKf(): KfApi {
     sendOnEvent: fail,
     getServiceState: fail,
     transServiceState: fail,
+    listServicers: fail,
     batchGetCustomers: fail,
   };
 }

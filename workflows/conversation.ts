@@ -6,6 +6,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -92,6 +93,8 @@ interface CarriedState {
   assignedAt?: number;
   agentRepliedAt?: number;
   lastActivityAt: number;
+  /** wecom mode: the session waits in WeCom's pool (state 2). */
+  inWecomPool?: boolean;
 }
 
 const act = proxyActivities<ConversationActivities>({
@@ -107,6 +110,9 @@ const routing = proxyActivities<RoutingActivities>({ startToCloseTimeout: '10 se
 const alerts = proxyActivities<AlertActivities>({ startToCloseTimeout: '15 seconds' });
 const tickets = proxyActivities<TicketActivities>({ startToCloseTimeout: '10 seconds' });
 
+const SERVICER_DIRECTORY_PATCH = 'wecom-servicer-directory';
+/** How long a queued conversation trusts the list of serving servicers (wecom mode). */
+const SERVICER_DIRECTORY_TTL_MS = 60_000;
 const CONFIRM_MENU = { yes: 'confirm_yes', no: 'confirm_no', human: 'confirm_human' } as const;
 const CSAT_MENU = { satisfied: 'csat_satisfied', neutral: 'csat_neutral', dissatisfied: 'csat_dissatisfied' } as const;
 
@@ -253,6 +259,15 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
 
   /** Leave the bot: the handoff card for the agent, the customer told, the conversation queued. */
   async function handoff(reason: string, priority: number, understanding?: Understanding): Promise<void> {
+    await writeHandoffCard(reason, priority, understanding);
+    await send('system', reason === 'high_risk' ? replies.handoffUrgent : replies.handoff);
+    s.queuedAt = now();
+    s.excludedAgents = [];
+    await setState('queued');
+  }
+
+  /** The card the agent sees: summary, reason, intent, sentiment, customer, the whole transcript. */
+  async function writeHandoffCard(reason: string, priority: number, understanding?: Understanding): Promise<void> {
     const { summary } = await brain
       .buildHandoffCard({ reason, transcript: s.transcript, understanding, customer: s.customer })
       .catch(() => ({
@@ -276,17 +291,24 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       at: now(),
     };
     await event('handoff', { reason, priority, skill: s.skill, summary, intent: s.handoff.intent });
-    await send('system', reason === 'high_risk' ? replies.handoffUrgent : replies.handoff);
-    s.queuedAt = now();
-    s.excludedAgents = [];
-    await setState('queued');
   }
 
-  /** queued: ask routing until an agent is free; the queue-wait SLA alerts and widens the search. */
+  /**
+   * queued: ask routing until an agent is free; the queue-wait SLA alerts and widens the search.
+   * In wecom mode only the account's serving servicers can be routed to, and when none of them is
+   * free the session waits in WeCom's own pool, where any servicer may take it.
+   */
   async function waitForAgent(): Promise<void> {
     const slaDue = (s.queuedAt ?? now()) + settings.queueWaitSlaMs;
     let breached = now() >= slaDue;
+    let servicers: { userIds?: string[]; at: number } | undefined;
+    let triedPool = false;
+    // Conversations started before the servicer directory existed keep routing as they did.
+    const directory = humanMode === 'wecom' && patched(SERVICER_DIRECTORY_PATCH);
     while (s.state === 'queued' && !closedReason) {
+      if (directory && (!servicers || now() - servicers.at >= SERVICER_DIRECTORY_TTL_MS)) {
+        servicers = { userIds: await act.listServingServicers({ openKfId }), at: now() };
+      }
       const agent = await routing.assignAgent({
         conversationId,
         skill: s.skill,
@@ -296,11 +318,16 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
         excludeAgentIds: s.excludedAgents,
         widen: breached,
         preferredAgentId: wantedAgent,
+        servicerUserIds: servicers?.userIds,
       });
       if (agent) {
         wantedAgent = undefined;
-        await assign(agent);
-        return;
+        if (await assign(agent)) return;
+        continue; // WeCom refused that servicer: they are excluded, route again
+      }
+      if (directory && !s.inWecomPool && !triedPool) {
+        triedPool = true;
+        await enterWecomPool();
       }
       const wait = breached ? settings.routingRetryMs : Math.min(settings.routingRetryMs, slaDue - now());
       timersDue.queueWaitSla = slaDue;
@@ -318,25 +345,31 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     }
   }
 
-  async function assign(agent: Agent): Promise<void> {
+  /**
+   * Gives the conversation to the agent; false when WeCom refuses that servicer. `taken` means a
+   * servicer already took the session in the WeCom client, so there is nothing to move.
+   */
+  async function assign(agent: Agent, taken?: { msgCode?: string }): Promise<boolean> {
     if (humanMode === 'wecom') {
-      const moved = await act.setServiceState({
-        openKfId,
-        externalUserId,
-        state: agent.wecomUserId ? 3 : 2,
-        servicerUserId: agent.wecomUserId,
-      });
-      if (!moved.ok) {
-        await event('assign_failed', { agentId: agent.agentId, errcode: moved.errcode });
-        await routing.releaseAgent({ conversationId, agentId: agent.agentId });
-        s.excludedAgents.push(agent.agentId);
-        return;
+      let msgCode = taken?.msgCode;
+      if (!taken) {
+        const moved = agent.wecomUserId
+          ? await act.setServiceState({ openKfId, externalUserId, state: 3, servicerUserId: agent.wecomUserId })
+          : { ok: false, errcode: undefined, msgCode: undefined };
+        if (!moved.ok) {
+          await event('assign_failed', { agentId: agent.agentId, errcode: moved.errcode });
+          await routing.releaseAgent({ conversationId, agentId: agent.agentId });
+          s.excludedAgents.push(agent.agentId);
+          return false;
+        }
+        msgCode = moved.msgCode;
       }
-      // Entering the pool or a servicer's queue hands out a msg_code for one notice (48 h).
-      if (moved.msgCode) await sendOnEvent(moved.msgCode, replies.assigned(agent.name));
+      // Reaching a servicer hands out a msg_code for one notice (48 h).
+      if (msgCode) await sendOnEvent(msgCode, replies.assigned(agent.name));
     } else {
       await send('system', replies.assigned(agent.name));
     }
+    s.inWecomPool = false;
     s.agent = agent;
     s.customer.lastAgentId = agent.agentId;
     s.assignedAt = now();
@@ -347,6 +380,27 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       waitSeconds: Math.round((now() - (s.queuedAt ?? now())) / 1000),
     });
     await setState('human');
+    return true;
+  }
+
+  /** wecom mode: no routed servicer is free, so the session waits in WeCom's pool (state 2). */
+  async function enterWecomPool(): Promise<void> {
+    const moved = await act.setServiceState({ openKfId, externalUserId, state: 2 });
+    if (!moved.ok) {
+      await event('pool_refused', { errcode: moved.errcode });
+      return;
+    }
+    s.inWecomPool = true;
+    await event('entered_wecom_pool', {});
+    if (moved.msgCode) await sendOnEvent(moved.msgCode, replies.inWecomPool(settings.queueWaitSlaMs));
+  }
+
+  /** wecom mode: a servicer took the session in the WeCom client (from the pool, or by writing). */
+  async function takenInWecom(servicerUserId: string, msgCode?: string): Promise<void> {
+    if (s.state === 'human' || isClosed() || closedReason) return;
+    if (!s.handoff) await writeHandoffCard('agent_requested', 2);
+    s.queuedAt ??= now();
+    await assign(await routing.claimForServicer({ conversationId, wecomUserId: servicerUserId }), { msgCode });
   }
 
   /** human: customer and agent talk; first-response SLA, idle nudge and close. */
@@ -546,6 +600,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
 
   async function handleNonCustomer(message: InboundMessage): Promise<void> {
     if (message.origin === 'servicer') {
+      if (humanMode === 'wecom' && message.servicerUserId) await takenInWecom(message.servicerUserId);
       // wecom mode: the agent writes in the WeCom client; it counts as the human reply.
       record({
         msgid: message.msgid,
@@ -573,9 +628,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       } else if (ev.changeType === 2 && ev.newServicerUserId) {
         await event('transfer', { toWecomUserId: ev.newServicerUserId, inWecom: true });
         if (s.agent) s.agent = { ...s.agent, wecomUserId: ev.newServicerUserId };
-      } else if (ev.changeType === 1 && ev.newServicerUserId && s.state !== 'human') {
-        // A servicer took the session from WeCom's pool themselves.
-        await assign({ agentId: ev.newServicerUserId, name: ev.newServicerUserId, wecomUserId: ev.newServicerUserId });
+      } else if (ev.changeType === 1 && ev.newServicerUserId) {
+        await takenInWecom(ev.newServicerUserId, ev.msgCode);
       }
     } else if (ev.type === 'msg_send_fail') {
       await event('send_failed', { msgid: ev.failMsgid, failType: ev.failType });
@@ -607,7 +661,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       }
       return false;
     }
-    return !(humanMode === 'wecom' && (s.state === 'human' || (s.state === 'queued' && s.agent)));
+    // wecom mode: the API may speak only in states 0/1, not while the pool or a servicer holds it.
+    return !(humanMode === 'wecom' && (s.state === 'human' || s.inWecomPool));
   }
 
   /** Sends text through kf/send_msg with a deterministic msgid; respects WeCom's reply rules. */
@@ -862,7 +917,13 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
         await send('system', replies.backToBot);
         return snapshot();
       },
-      { validator: ({ agentId }) => requireAgent(agentId) },
+      {
+        validator: ({ agentId }) => {
+          requireAgent(agentId);
+          // WeCom has no way back from a servicer (3) to the API (1): the servicer ends the session.
+          if (humanMode === 'wecom') throw new Error('in wecom mode a servicer cannot return the session to the bot');
+        },
+      },
     );
     setHandler(
       resolveUpdate,

@@ -83,3 +83,89 @@ describe('conversation in wecom mode', () => {
     await maybeRecordHistory(stack.client, conversationId, 'wecom-mode');
   });
 });
+
+describe('conversation in wecom mode, with servicers of its own', () => {
+  let stack: Stack;
+  before(async () => {
+    // The account's servicers are none of the agents in our roster: as with a WeCom deployment
+    // whose servicers were never entered in the product.
+    stack = await startStack({ humanMode: 'wecom', servicers: ['kf_alice', 'kf_bob'] });
+  });
+  after(() => stack?.close());
+
+  const refusedSends = () => stack.sandbox.calls.filter((c) => c.path.startsWith('kf/send_msg') && c.errcode !== 0);
+
+  it('waits in WeCom pool when no routed servicer can take it, until a servicer takes it there', async () => {
+    const customer = 'wmPool1';
+    await stack.say(customer, '我要投诉，你们的产品太差了');
+    const conversationId = await stack.conversationOf(customer);
+    await stack.until(
+      'the session in the pool',
+      () => stack.session(customer),
+      (s) => s.service_state === 2,
+    );
+    const notice = await stack.until(
+      'the queue notice through the pool msg_code',
+      () => stack.sandbox.inbox(customer),
+      (m) => m.some((x) => x.via === 'send_msg_on_event'),
+    );
+    assert.match(notice.find((x) => x.via === 'send_msg_on_event')!.content, /排队/);
+    assert.equal((await stack.snapshot(conversationId)).state, 'queued');
+
+    const before = (await stack.received(customer)).length;
+    await stack.say(customer, '还要等多久');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal((await stack.received(customer)).length, before, 'nothing is sent while the pool holds it');
+
+    await stack.sandbox.control('/sandbox/servicers/kf_alice/take', {
+      externalUserId: customer,
+      openKfId: stack.openKfId,
+    });
+    const snapshot = await stack.until(
+      'the servicer who took it',
+      () => stack.snapshot(conversationId),
+      (s) => s.state === 'human',
+    );
+    assert.equal(snapshot.agentId, 'kf_alice');
+    assert.equal(snapshot.handoff?.reason, 'negative_sentiment');
+    await stack.until(
+      'the hand-over notice through the msg_code of the take',
+      () => stack.received(customer),
+      (m) => m.some((x) => x.includes('kf_alice')),
+    );
+    assert.deepEqual(refusedSends(), []);
+    const transitions = stack.sandbox.calls.filter((c) => c.path === 'kf/service_state/trans');
+    assert.ok(
+      transitions.every((c) => c.errcode === 0),
+      'no transition to a servicer who is not one of the account',
+    );
+    await maybeRecordHistory(stack.client, conversationId, 'wecom-pool');
+  });
+
+  it('a servicer writing from the WeCom client takes the conversation from the bot', async () => {
+    const customer = 'wmTaken1';
+    await stack.say(customer, '发票抬头开错了可以改吗');
+    await stack.until(
+      'the KB answer',
+      () => stack.received(customer),
+      (m) => m.length >= 2,
+    );
+    const conversationId = await stack.conversationOf(customer);
+    await stack.sandbox.control('/sandbox/servicers/kf_bob/messages', {
+      externalUserId: customer,
+      text: '您好，我来帮您改发票抬头。',
+      openKfId: stack.openKfId,
+    });
+    const snapshot = await stack.until(
+      'the servicer holding it',
+      () => stack.snapshot(conversationId),
+      (s) => s.state === 'human',
+    );
+    assert.equal(snapshot.agentId, 'kf_bob');
+    const before = (await stack.received(customer)).length;
+    await stack.say(customer, '好的谢谢');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal((await stack.received(customer)).length, before, 'the bot stays silent');
+    assert.deepEqual(refusedSends(), []);
+  });
+});

@@ -27,13 +27,14 @@ export interface RunningSandbox extends Sandbox {
 export async function startSandbox(
   callbackUrl = 'http://127.0.0.1:9/wecom/callback',
   openKfId: string = dev.openKfId,
+  servicers: readonly string[] = dev.servicers,
 ): Promise<RunningSandbox> {
   const sandbox = createSandbox({
     ...sandboxCredentials,
     callbackUrl,
     openKfId,
     accountName: dev.accountName,
-    servicers: dev.servicers,
+    servicers,
   });
   const server: Server = sandbox.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

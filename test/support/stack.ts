@@ -64,11 +64,13 @@ export async function startStack(
     settings?: Partial<ConversationSettings>;
     worker?: boolean;
     env?: Record<string, string>;
+    /** The kf account's servicers in the sandbox (default: the demo agents' WeCom userids). */
+    servicers?: string[];
   } = {},
 ): Promise<Stack> {
   const openKfId = `wkTest${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const taskQueue = `cs-${openKfId}`;
-  const sandbox = await startSandbox(undefined, openKfId);
+  const sandbox = await startSandbox(undefined, openKfId, options.servicers);
   const config = loadConfig({
     ...process.env,
     LOG_LEVEL: 'silent',
