@@ -126,7 +126,7 @@ export class WecomClient implements KfApi {
     return this.post('kf/send_msg', sendResponse, req);
   }
 
-  async sendText(req: { touser: string; open_kfid: string; msgid: string; content: string }): Promise<void> {
+  async sendText(req: Parameters<KfApi['sendText']>[0]): Promise<void> {
     await this.sendMsg({
       touser: req.touser,
       open_kfid: req.open_kfid,
@@ -136,14 +136,7 @@ export class WecomClient implements KfApi {
     });
   }
 
-  async sendMenu(req: {
-    touser: string;
-    open_kfid: string;
-    msgid: string;
-    head_content: string;
-    items: MenuItem[];
-    tail_content?: string;
-  }): Promise<void> {
+  async sendMenu(req: Parameters<KfApi['sendMenu']>[0]): Promise<void> {
     await this.sendMsg({
       touser: req.touser,
       open_kfid: req.open_kfid,
@@ -153,12 +146,7 @@ export class WecomClient implements KfApi {
     });
   }
 
-  async sendOnEvent(req: {
-    code: string;
-    msgid: string;
-    content?: string;
-    menu?: { head_content: string; items: MenuItem[] };
-  }): Promise<void> {
+  async sendOnEvent(req: Parameters<KfApi['sendOnEvent']>[0]): Promise<void> {
     const payload = req.menu
       ? { msgtype: 'msgmenu', msgmenu: menuPayload(req.menu.head_content, req.menu.items) }
       : { msgtype: 'text', text: { content: req.content ?? '' } };
