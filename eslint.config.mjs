@@ -42,7 +42,12 @@ export default tseslint.config(
     ],
   },
   js.configs.recommended,
-  { files: ['**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  {
+    files: ['**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' },
+    },
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

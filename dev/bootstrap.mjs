@@ -40,4 +40,13 @@ const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, script
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => child.kill(signal));
 }
+// npm kills only its `sh -c`, which passes nothing on: when our parent is gone, stop the launcher
+// as Ctrl-C would (dev/lifeline.ts does the same one level down).
+const parent = process.ppid;
+const watch = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(watch);
+  child.kill('SIGTERM');
+}, 1000);
+watch.unref();
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -99,7 +99,15 @@ export async function startFerretDb(options: FerretDbOptions): Promise<Service &
   const tail: string[] = [];
   let resolveUri!: (uri: string) => void;
   const uriSeen = new Promise<string>((resolve) => (resolveUri = resolve));
-  const args = ['-listen', `127.0.0.1:${options.port}`, ...(options.dataDir ? ['-data', options.dataDir] : [])];
+  // FerretDB logs every error answer (e.g. "collection already exists" when mongoose creates its
+  // collections) as a warning; only its own errors are worth showing.
+  const args = [
+    '-listen',
+    `127.0.0.1:${options.port}`,
+    '-log-level',
+    'error',
+    ...(options.dataDir ? ['-data', options.dataDir] : []),
+  ];
   const service = spawnService('ferretdb', FERRETDB_BIN, args, {
     output: options.output,
     onLine: (line) => {
@@ -133,8 +141,9 @@ export async function startTemporal(options: TemporalOptions): Promise<Service &
     String(options.port),
     '--namespace',
     options.namespace,
+    // At warn it reports its own shutdown (pollers losing the connection) as dozens of warnings.
     '--log-level',
-    'warn',
+    'error',
     // The SDK's own CI settings: SQLite is slow without WAL.
     '--sqlite-pragma',
     'journal_mode=WAL',

@@ -8,6 +8,7 @@ import { loadConfigOrExit } from '../config/env';
 import { sandboxDevCredentials } from '../wecom/sandbox/devCredentials';
 import { ensureTools } from './setup';
 import { step } from './run';
+import { onShutdown } from './lifeline';
 import { isPortFree, spawnService, startFerretDb, startTemporal, type Service } from './services';
 import { DATA_DIR, ROOT } from './tools';
 
@@ -69,8 +70,7 @@ async function main(): Promise<void> {
   const externalMongo = Boolean(process.env.MONGODB_URI);
   const useSandbox = config.wecom === undefined;
 
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
+  onShutdown(() => void stopAll(0));
 
   const temporalPort = Number(config.TEMPORAL_ADDRESS.split(':').pop());
   const uiPort = Number(new URL(config.TEMPORAL_UI_URL).port || 8233);

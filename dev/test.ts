@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { onShutdown } from './lifeline';
 import { ensureTools } from './setup';
 import { run, step } from './run';
 import { freePort, startFerretDb, startTemporal, type Service } from './services';
@@ -44,6 +45,14 @@ async function main(): Promise<void> {
   fs.mkdirSync(logDir, { recursive: true });
   const services: Service[] = [];
   let ferretDir: string | undefined;
+  const cleanUp = async () => {
+    await Promise.all(services.reverse().map((s) => s.stop()));
+    if (ferretDir) fs.rmSync(ferretDir, { recursive: true, force: true });
+  };
+  onShutdown((reason) => {
+    process.stderr.write(`\nnpm test interrupted (${reason}); stopping the test servers\n`);
+    void cleanUp().finally(() => process.exit(130));
+  });
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   try {
     if (!process.env.MONGODB_URI) {
@@ -93,8 +102,7 @@ async function main(): Promise<void> {
       { cwd: ROOT, env },
     );
   } finally {
-    await Promise.all(services.reverse().map((s) => s.stop()));
-    if (ferretDir) fs.rmSync(ferretDir, { recursive: true, force: true });
+    await cleanUp();
   }
 }
 

@@ -1,6 +1,6 @@
 // Worker process entry point: wires configuration, MongoDB, the Temporal connection, metrics, and
 // runs the worker until SIGINT/SIGTERM.
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { collectDefaultMetrics } from 'prom-client';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../activities';
@@ -19,7 +19,14 @@ async function main(): Promise<void> {
   const log = createLogger('worker', config.LOG_LEVEL);
 
   const sdkMetricsPort = await freePort();
+  // The SDK's own logs go through ours; below warn only when debugging (its info level prints the
+  // whole workflow bundle report at every start).
+  const sdkLevel: LogLevel = ['debug', 'trace'].includes(config.LOG_LEVEL) ? 'DEBUG' : 'WARN';
   Runtime.install({
+    logger: new DefaultLogger(sdkLevel, ({ level, message, meta }) => {
+      const method = level === 'ERROR' ? 'error' : level === 'WARN' ? 'warn' : level === 'INFO' ? 'info' : 'debug';
+      log[method]({ sdk: true, ...meta }, message);
+    }),
     telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkMetricsPort}` } } },
   });
   collectDefaultMetrics();
