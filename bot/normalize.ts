@@ -1,16 +1,22 @@
 // Text normalisation shared by retrieval and the detectors: full-width to half-width (NFKC),
-// lower case, emoji and symbols to spaces, and the domain synonyms of lexicons/synonyms.json.
+// traditional to simplified characters (OpenCC), lower case, emoji and symbols to spaces, and the
+// domain synonyms of lexicons/synonyms.json.
+import { Converter } from 'opencc-js/t2cn';
 import synonymData from './lexicons/synonyms.json';
 
+/** Traditional characters (Hong Kong, Taiwan) to the simplified ones the KB is written in. */
+const toSimplified = Converter({ from: 't', to: 'cn' });
+
 export function normalizeText(text: string): string {
-  return text
-    .normalize('NFKC')
+  return toSimplified(text.normalize('NFKC'))
     .toLowerCase()
     .replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}]/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }
 
+/** English endings a synonym also matches with (invoices, repaired, shipping). */
+const INFLECTIONS = ['ing', 'es', 'ed', 's', 'd'];
 const synonymOf = new Map<string, string>();
 for (const [canonical, variants] of Object.entries(synonymData)) {
   if (canonical.startsWith('_')) continue;
@@ -22,14 +28,24 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const synonymPattern = new RegExp(
   [...synonymOf.keys()]
     .sort((a, b) => b.length - a.length)
-    .map((key) => (/^[a-z]/.test(key) ? `\\b${escape(key)}\\b` : escape(key)))
+    .map((key) => (/^[a-z]/.test(key) ? `\\b${escape(key)}(?:${INFLECTIONS.join('|')})?\\b` : escape(key)))
     .join('|'),
   'g',
 );
 
+function canonicalOf(match: string): string {
+  const exact = synonymOf.get(match);
+  if (exact) return exact;
+  for (const ending of INFLECTIONS) {
+    const base = match.endsWith(ending) ? synonymOf.get(match.slice(0, -ending.length)) : undefined;
+    if (base) return base;
+  }
+  return match;
+}
+
 export function applySynonyms(normalized: string): string {
   return normalized
-    .replace(synonymPattern, (match) => ` ${synonymOf.get(match) ?? match} `)
+    .replace(synonymPattern, (match) => ` ${canonicalOf(match)} `)
     .replace(/\s+/g, ' ')
     .trim();
 }

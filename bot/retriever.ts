@@ -29,7 +29,7 @@ const B = 0.75;
 /** The answer text explains a message less surely than a question does. */
 const ANSWER_WEIGHT = 0.35;
 const RERANK_DEPTH = 8;
-const COMMON_SHARE = 0.25;
+const COMMON_SHARE = 0.1;
 
 /**
  * An entry's questions, with each "A或者B" question also split into its alternatives: a customer
@@ -119,7 +119,7 @@ export class Retriever {
     if (tokens.length === 0) return [];
     const ids = tokens.map((token) => this.vocabulary.get(token));
     const touched: number[] = [];
-    // Rarest tokens first; a token in more than a quarter of all documents adds little to the
+    // Rarest tokens first; a token in more than a tenth of all documents adds little to the
     // ranking and costs the most, so it is scored only when nothing rarer matched.
     const known = [...new Set(ids)].filter((id): id is number => id !== undefined);
     known.sort((a, b) => this.postings[a]!.docs.length - this.postings[b]!.docs.length);

@@ -1,9 +1,11 @@
 // Retrieval tokens: for Chinese, single Han characters (without function characters) plus
 // overlapping bigrams, which survive rewording better than dictionary words; for Latin text,
-// lower-case words without stop words, lightly stemmed; digits as whole numbers.
+// lower-case words without stop words, lightly stemmed; digits as whole numbers. Filler words
+// (东西, 请问, …) go first: they wrap any question and say nothing about its topic.
 import stop from './lexicons/stopchars.json';
 
 const stopChars = new Set(stop.chars);
+const fillers = new RegExp(stop.fillers.join('|'), 'g');
 const stopWords = new Set(stop.words);
 const HAN = /\p{Script=Han}/u;
 
@@ -17,7 +19,8 @@ function stem(word: string): string {
 /** Tokens of already-normalised text. */
 export function tokenize(normalized: string): string[] {
   const tokens: string[] = [];
-  for (const run of normalized.match(/\p{Script=Han}+|[a-z0-9]+(?:[-'][a-z0-9]+)*/gu) ?? []) {
+  const text = normalized.replace(fillers, ' ');
+  for (const run of text.match(/\p{Script=Han}+|[a-z0-9]+(?:[-'][a-z0-9]+)*/gu) ?? []) {
     if (HAN.test(run[0]!)) {
       const chars = [...run];
       chars.forEach((char, i) => {

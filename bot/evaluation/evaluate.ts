@@ -67,7 +67,9 @@ function passes(expect: string, got: string): boolean {
   return expect === got;
 }
 
-const rate = (part: number, whole: number) => (whole === 0 ? 1 : Math.round((part / whole) * 10_000) / 10_000);
+/** part/whole to four places; with no cases a success rate is 1 and an error rate 0 (nothing went wrong). */
+const rate = (part: number, whole: number, ifNone = 1) =>
+  whole === 0 ? ifNone : Math.round((part / whole) * 10_000) / 10_000;
 
 export function evaluate(engine: BotEngine, cases: EvalCase[]): EvalReport {
   const results = cases.map((c) => runCase(engine, c));
@@ -91,8 +93,9 @@ export function evaluate(engine: BotEngine, cases: EvalCase[]): EvalReport {
     falseHandoffRate: rate(
       noHandoffExpected.filter((r) => r.got.startsWith('handoff:')).length,
       noHandoffExpected.length,
+      0,
     ),
-    unknownWrongAnswerRate: rate(unknown.filter((r) => r.got.startsWith('answer:')).length, unknown.length),
+    unknownWrongAnswerRate: rate(unknown.filter((r) => r.got.startsWith('answer:')).length, unknown.length, 0),
     multiTurnAccuracy: rate(multiTurn.filter((r) => r.pass).length, multiTurn.length),
     failures: results.filter((r) => !r.pass),
   };

@@ -77,6 +77,15 @@ describe('robust input', () => {
     assert.equal(engine.understand('ＷｉＦｉ连不上').entryId, engine.understand('WiFi连不上').entryId);
     assert.equal(engine.understand('转人工！！').humanRequest, true);
   });
+  it('reads traditional characters (Hong Kong, Taiwan) like simplified ones', () => {
+    assert.equal(engine.understand('無理由退貨要怎麼申請').entryId, 'return-policy');
+    assert.equal(engine.understand('我要轉人工').humanRequest, true);
+    assert.equal(engine.understand('我的帳號被盜了').risk.high, true);
+  });
+  it('matches English words in their inflected forms', () => {
+    assert.equal(firstTurn('do you provide invoices').kind, 'answer');
+    assert.equal(engine.understand('do you provide invoices').entryId, 'invoice');
+  });
   it('answers mixed Chinese and English', () => {
     assert.equal(firstTurn('我的device连不上wifi怎么办').kind, 'answer');
     assert.equal(engine.understand('App在哪里download').entryId, 'app-download');
