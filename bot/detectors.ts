@@ -35,6 +35,10 @@ const strip = (text: string) => text.replace(/[^\p{Script=Han}a-z0-9]/gu, '');
 const humanRequestTerms = matcher(human.request);
 const humanNegation = matcher(human.negation);
 const aboutService = matcher(human.aboutService);
+const aboutServiceWhenAsked = matcher(human.aboutServiceWhenAsked);
+const questionMarks = matcher(human.questionMarks);
+const asksAboutService = (text: string) =>
+  aboutService(text).length > 0 || (aboutServiceWhenAsked(text).length > 0 && questionMarks(text).length > 0);
 const humanExact = new Set(lower(human.exact).map(strip));
 
 export function detectHumanRequest(text: string): boolean {
@@ -43,7 +47,7 @@ export function detectHumanRequest(text: string): boolean {
   const compact = strip(rest).replace(/^(我要|我想|要|找|转|请转|给我转)/, '');
   if (humanExact.has(compact)) return true;
   // "人工客服几点上班" asks about the human service; it does not ask for a human.
-  return humanRequestTerms(rest).length > 0 && aboutService(rest).length === 0;
+  return humanRequestTerms(rest).length > 0 && !asksAboutService(rest);
 }
 
 const strongNegative = matcher(negative.strong);

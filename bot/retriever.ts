@@ -29,6 +29,8 @@ const B = 0.75;
 /** The answer text explains a message less surely than a question does. */
 const ANSWER_WEIGHT = 0.35;
 const RERANK_DEPTH = 8;
+/** Weight of the BM25 score (relative to the best) next to the confidence when ordering. */
+const SCORE_IN_RANK = 0.25;
 const COMMON_SHARE = 0.1;
 
 /**
@@ -159,7 +161,10 @@ export class Retriever {
       }
     }
     // BM25 finds the candidates; the calibrated confidence orders the few best of them, because
-    // BM25 over short questions over-rewards one rare shared word.
+    // BM25 over short questions over-rewards one rare shared word, and coverage alone over-rewards a
+    // short question that shares one word. The order blends both; the confidence is reported as is.
+    const best = top[0]?.[1] ?? 1;
+    const rank = (c: { score: number; confidence: number }) => c.confidence * (c.score / best) ** SCORE_IN_RANK;
     return top
       .map(([entry, score]) => ({
         entryId: this.entries[entry]!.id,
@@ -167,7 +172,7 @@ export class Retriever {
         score,
         ...this.confidence(ids, entry),
       }))
-      .sort((a, b) => b.confidence - a.confidence || b.score - a.score)
+      .sort((a, b) => rank(b) - rank(a) || b.score - a.score)
       .slice(0, limit);
   }
 
