@@ -12,11 +12,13 @@ import {
 } from './detectors';
 import type { KnowledgeBase } from './kb';
 import { normalizeText } from './normalize';
-import { Retriever } from './retriever';
+import { Retriever, type Retrieved } from './retriever';
 import { shingles } from './tokenize';
 
 /** Longer messages are cut before analysis: nobody asks one question in 2,000 characters. */
 const MAX_CHARS = 2000;
+/** How much a message's last clause alone is trusted against the whole message. */
+const LAST_CLAUSE_DISCOUNT = 0.8;
 
 export class BotEngine {
   private readonly answers = new Map<string, string>();
@@ -46,11 +48,30 @@ export class BotEngine {
     return this.questions.get(entryId);
   }
 
+  /**
+   * Candidates for the message; a message of several clauses is also searched by its last clause,
+   * where customers put the question after its story (我前几天买了个插座，收到发现用不上，还能退货吗).
+   * The question clause, discounted for what it leaves out, wins only when it is more confident.
+   */
+  private retrieve(text: string): Retrieved[] {
+    const whole = this.retriever.search(text);
+    const clauses = text
+      .split(/[，,。.！!？?；;~～\n]+/u)
+      .filter((clause) => clause.replace(/[^\p{Script=Han}a-z0-9]/gu, '').length >= 3);
+    if (clauses.length < 2) return whole;
+    const last = this.retriever
+      .search(clauses.at(-1)!)
+      .map((c) => ({ ...c, confidence: c.confidence * LAST_CLAUSE_DISCOUNT }));
+    return last[0] && last[0].confidence > (whole[0]?.confidence ?? 0) ? last : whole;
+  }
+
   understand(message: string, recentCustomerTurns: string[] = []): Understanding {
     const text = normalizeText(String(message ?? '').slice(0, MAX_CHARS));
-    const candidates = this.retriever
-      .search(text)
-      .map((c) => ({ ...c, score: Math.round(c.score * 1000) / 1000, answer: this.answers.get(c.entryId) ?? '' }));
+    const candidates = this.retrieve(text).map((c) => ({
+      ...c,
+      score: Math.round(c.score * 1000) / 1000,
+      answer: this.answers.get(c.entryId) ?? '',
+    }));
     const [top, second] = candidates;
     const margin = top ? (second ? (top.score - second.score) / top.score : 1) : 0;
     const turns = shingles(text);
