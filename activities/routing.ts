@@ -1,10 +1,11 @@
-// Agent assignment: rank the free agents (domain/routing.ts) and reserve one atomically, one
-// findOneAndUpdate per try, so an agent never takes more than their capacity and two
-// conversations never take the last slot together. Idempotent: a retried reservation finds the
-// agent that already holds the conversation.
+// Agent assignment: rank the free agents (domain/routing.ts) and take a slot of the best one with a
+// single insert into agent_slots, whose unique keys make it atomic: an agent never holds more
+// conversations than their capacity, and two conversations never take the last slot together.
+// Idempotent: a retried reservation finds the slot the conversation already holds.
 import fs from 'node:fs';
 import { z } from 'zod';
 import { AgentModel } from '../db/models/agent';
+import { AgentSlotModel, heldConversations } from '../db/models/agentSlot';
 import { EventModel } from '../db/models/event';
 import { rankAgents, type RoutingRequest } from '../domain/routing';
 
@@ -14,69 +15,79 @@ export interface AssignedAgent {
   wecomUserId?: string;
 }
 
+const DUPLICATE_KEY = 11000;
+const isDuplicate = (error: unknown) => (error as { code?: number }).code === DUPLICATE_KEY;
+
 const toAssigned = (agent: { agentId: string; name: string; wecomUserId?: string | null }): AssignedAgent => ({
   agentId: agent.agentId,
   name: agent.name,
   ...(agent.wecomUserId ? { wecomUserId: agent.wecomUserId } : {}),
 });
 
+async function holderOf(conversationId: string): Promise<AssignedAgent | undefined> {
+  const slot = await AgentSlotModel.findOne({ conversationId }).lean();
+  if (!slot) return undefined;
+  const agent = await AgentModel.findOne({ agentId: slot.agentId }).lean();
+  return agent ? toAssigned(agent) : { agentId: slot.agentId, name: slot.agentId };
+}
+
+/** Inserts the slot; false when it is taken. A conversation that already holds one keeps it. */
+async function takeSlot(slotId: string, agentId: string, conversationId: string): Promise<boolean> {
+  try {
+    await AgentSlotModel.create({ _id: slotId, agentId, conversationId, at: new Date() });
+    return true;
+  } catch (error) {
+    if (isDuplicate(error)) return false;
+    throw error;
+  }
+}
+
 export function createRoutingActivities() {
   return {
     async assignAgent(req: RoutingRequest & { conversationId: string }): Promise<AssignedAgent | null> {
-      const holding = await AgentModel.findOne({ activeConversations: req.conversationId }).lean();
-      if (holding) return toAssigned(holding);
+      const holding = await holderOf(req.conversationId);
+      if (holding) return holding;
       // Arrays default here, not in the query: FerretDB 1.24 drops empty arrays written by an upsert.
-      const online = (await AgentModel.find({ status: 'online', freeSlots: { $gt: 0 } }).lean()).map((agent) => ({
+      const agents = await AgentModel.find({ status: 'online' }).lean();
+      const held = await heldConversations(agents.map((agent) => agent.agentId));
+      const candidates = agents.map((agent) => ({
         ...agent,
         skills: agent.skills ?? [],
         groups: agent.groups ?? [],
+        freeSlots: agent.capacity - (held.get(agent.agentId)?.length ?? 0),
       }));
-      for (const candidate of rankAgents(online, req)) {
-        const reserved = await AgentModel.findOneAndUpdate(
-          {
-            agentId: candidate.agentId,
-            status: 'online',
-            freeSlots: { $gt: 0 },
-            activeConversations: { $ne: req.conversationId },
-          },
-          {
-            $inc: { freeSlots: -1 },
-            $push: { activeConversations: req.conversationId },
-            $set: { lastAssignedAt: new Date() },
-          },
-          { returnDocument: 'after' },
-        ).lean();
-        if (reserved) return toAssigned(reserved);
+      for (const candidate of rankAgents(candidates, req)) {
+        for (let slot = 0; slot < candidate.capacity; slot++) {
+          if (!(await takeSlot(`${candidate.agentId}#${slot}`, candidate.agentId, req.conversationId))) {
+            // Taken by another conversation, or this one got a slot in a concurrent retry.
+            const mine = await holderOf(req.conversationId);
+            if (mine) return mine;
+            continue;
+          }
+          await AgentModel.updateOne({ agentId: candidate.agentId }, { $set: { lastAssignedAt: new Date() } });
+          return toAssigned(candidate);
+        }
       }
       return null;
     },
 
     /**
-     * wecom mode: a servicer took the session in the WeCom client. Their slot is counted when they
-     * are one of our agents; otherwise they serve as themselves. Idempotent like assignAgent.
+     * wecom mode: a servicer took the session in the WeCom client. It counts against their load when
+     * they are one of our agents, beyond their capacity if need be; otherwise they serve as themselves.
      */
     async claimForServicer(req: { conversationId: string; wecomUserId: string }): Promise<AssignedAgent> {
-      const claimed = await AgentModel.findOneAndUpdate(
-        { wecomUserId: req.wecomUserId, activeConversations: { $ne: req.conversationId } },
-        {
-          $inc: { freeSlots: -1 },
-          $push: { activeConversations: req.conversationId },
-          $set: { lastAssignedAt: new Date() },
-        },
-        { returnDocument: 'after' },
-      ).lean();
-      const agent = claimed ?? (await AgentModel.findOne({ wecomUserId: req.wecomUserId }).lean());
-      return agent
-        ? toAssigned(agent)
-        : { agentId: req.wecomUserId, name: req.wecomUserId, wecomUserId: req.wecomUserId };
+      const agent = await AgentModel.findOne({ wecomUserId: req.wecomUserId }).lean();
+      if (!agent) return { agentId: req.wecomUserId, name: req.wecomUserId, wecomUserId: req.wecomUserId };
+      const holding = await holderOf(req.conversationId);
+      if (holding?.agentId === agent.agentId) return holding;
+      if (holding) await AgentSlotModel.deleteOne({ conversationId: req.conversationId });
+      await takeSlot(`${agent.agentId}#taken:${req.conversationId}`, agent.agentId, req.conversationId);
+      return toAssigned(agent);
     },
 
     async releaseAgent(req: { conversationId: string; agentId: string }): Promise<void> {
-      // Only when the agent holds it: a retried release gives back one slot, not two.
-      await AgentModel.updateOne(
-        { agentId: req.agentId, activeConversations: req.conversationId },
-        { $inc: { freeSlots: 1 }, $pull: { activeConversations: req.conversationId } },
-      );
+      // Only the agent's own slot: a retried release, or one for an agent no longer holding it, is a no-op.
+      await AgentSlotModel.deleteOne({ agentId: req.agentId, conversationId: req.conversationId });
     },
   };
 }
@@ -94,16 +105,17 @@ export async function setAgentStatus(
     { returnDocument: 'after' },
   ).lean();
   if (!agent) return undefined;
-  if (status !== 'online' && agent.activeConversations.length > 0) {
+  const conversations = (await heldConversations([agentId])).get(agentId) ?? [];
+  if (status !== 'online' && conversations.length > 0) {
     await EventModel.create({
       eventId: `agent_status:${agentId}:${Date.now()}`,
       type: 'agent_offline',
       agentId,
       at: new Date(),
-      data: { status, conversations: agent.activeConversations },
+      data: { status, conversations },
     });
   }
-  return agent.activeConversations;
+  return conversations;
 }
 
 const demoAgents = z.array(
@@ -127,7 +139,7 @@ export async function seedAgents(file: string): Promise<number> {
     agents.map((agent) => ({
       updateOne: {
         filter: { agentId: agent.agentId },
-        update: { $setOnInsert: { ...agent, freeSlots: agent.capacity, activeConversations: [] } },
+        update: { $setOnInsert: agent },
         upsert: true,
       },
     })),

@@ -14,6 +14,7 @@ import { seedAgents } from '../activities/routing';
 import type { Config } from '../config/env';
 import type { Logger } from '../config/logger';
 import { WecomClient } from '../wecom/client';
+import { AgentSlotModel } from '../db/models/agentSlot';
 
 const KB_RELOAD_MS = 30_000;
 
@@ -65,6 +66,8 @@ export async function buildActivityDeps(
   }, KB_RELOAD_MS);
   reload.unref();
 
+  // Routing's atomic reservation relies on agent_slots' unique index: build it before any work.
+  await AgentSlotModel.init();
   const agents = await seedAgents(config.AGENTS_FILE);
   if (agents > 0) log.info({ agents, file: config.AGENTS_FILE }, 'agents seeded');
 

@@ -6,6 +6,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { z } from 'zod';
 import { setAgentStatus } from '../../activities/routing';
 import { AgentModel } from '../../db/models/agent';
+import { heldConversations } from '../../db/models/agentSlot';
 import { ConversationModel } from '../../db/models/conversation';
 import { MessageModel } from '../../db/models/message';
 import {
@@ -99,7 +100,14 @@ export function conversationRoutes(temporal: Client): Router {
   }
 
   router.get('/api/agents', async (_req, res) => {
-    res.json((await AgentModel.find({}).sort({ agentId: 1 }).lean()).map(({ _id, ...a }) => a));
+    const agents = await AgentModel.find({}).sort({ agentId: 1 }).lean();
+    const held = await heldConversations(agents.map((agent) => agent.agentId));
+    res.json(
+      agents.map(({ _id, ...agent }) => {
+        const activeConversations = held.get(agent.agentId) ?? [];
+        return { ...agent, activeConversations, freeSlots: Math.max(0, agent.capacity - activeConversations.length) };
+      }),
+    );
   });
 
   router.post('/api/agents/:agentId/status', async (req, res) => {

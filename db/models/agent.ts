@@ -1,6 +1,5 @@
-// A human agent (客服): skills, tier, capacity and live status. freeSlots is kept as its own field
-// (capacity minus active conversations) because FerretDB has no $expr: the atomic reservation
-// filters on freeSlots > 0 and decrements it in the same findOneAndUpdate.
+// A human agent (客服): skills, tier, capacity and live status. The conversations an agent holds
+// are slots in agent_slots (agentSlot.ts), so the load is derived, never a counter to keep right.
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
 const agentSchema = new Schema(
@@ -13,14 +12,12 @@ const agentSchema = new Schema(
     tier: { type: String, enum: ['junior', 'senior', 'supervisor'], default: 'junior' },
     groups: { type: [String], default: [] },
     capacity: { type: Number, default: 3 },
-    freeSlots: { type: Number, default: 3 },
     status: { type: String, enum: ['online', 'away', 'offline'], default: 'offline' },
-    activeConversations: { type: [String], default: [] },
     lastAssignedAt: { type: Date },
   },
   { collection: 'agents', versionKey: false },
 );
-agentSchema.index({ status: 1, freeSlots: 1 });
+agentSchema.index({ status: 1 });
 
 export type Agent = InferSchemaType<typeof agentSchema>;
 export const AgentModel = mongoose.model('Agent', agentSchema);

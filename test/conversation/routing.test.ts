@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createRoutingActivities } from '../../activities/routing';
 import { AgentModel } from '../../db/models/agent';
+import { AgentSlotModel, heldConversations } from '../../db/models/agentSlot';
 import { rankAgents, type RoutingCandidate, type RoutingRequest } from '../../domain/routing';
 import { connectTestMongo, dropTestMongo } from '../support/servers';
 
@@ -78,8 +79,10 @@ describe('routing ranks the free agents', () => {
 
 describe('routing reserves agent slots atomically (FerretDB)', () => {
   const routing = createRoutingActivities();
+  const held = async () => (await heldConversations(['solo'])).get('solo')!;
   before(async () => {
     await connectTestMongo('routing');
+    await AgentSlotModel.init(); // the unique indexes exist before the first concurrent insert
     await AgentModel.create({
       agentId: 'solo',
       name: '独立客服',
@@ -88,8 +91,6 @@ describe('routing reserves agent slots atomically (FerretDB)', () => {
       tier: 'junior',
       groups: [],
       capacity: 2,
-      freeSlots: 2,
-      activeConversations: [],
       status: 'online',
     });
   });
@@ -98,29 +99,36 @@ describe('routing reserves agent slots atomically (FerretDB)', () => {
   const ask = (conversationId: string) => routing.assignAgent({ conversationId, skill: 'billing', ...request() });
 
   it('gives an agent no more conversations than their capacity, even when asked at once', async () => {
-    const results = await Promise.all(['c1', 'c2', 'c3', 'c4'].map(ask));
+    const results = await Promise.all(['c1', 'c2', 'c3', 'c4', 'c5', 'c6'].map(ask));
     assert.equal(results.filter((r) => r?.agentId === 'solo').length, 2);
-    assert.equal(results.filter((r) => r === null).length, 2);
-    const solo = await AgentModel.findOne({ agentId: 'solo' }).lean();
-    assert.equal(solo?.freeSlots, 0);
-    assert.equal(solo?.activeConversations.length, 2);
+    assert.equal(results.filter((r) => r === null).length, 4);
+    assert.equal((await held()).length, 2);
+  });
+
+  it('a conversation asking twice at once gets one slot', async () => {
+    await AgentSlotModel.deleteMany({});
+    const [a, b] = await Promise.all([ask('c7'), ask('c7')]);
+    assert.deepEqual(a, b);
+    assert.deepEqual(await held(), ['c7']);
   });
 
   it('a retried reservation or release counts once', async () => {
-    const holder = (await AgentModel.findOne({ agentId: 'solo' }).lean())!.activeConversations[0]!;
-    assert.equal((await ask(holder))?.agentId, 'solo', 'the retry finds the agent already holding it');
-    await routing.releaseAgent({ conversationId: holder, agentId: 'solo' });
-    await routing.releaseAgent({ conversationId: holder, agentId: 'solo' });
-    assert.equal((await AgentModel.findOne({ agentId: 'solo' }).lean())?.freeSlots, 1);
+    assert.equal((await ask('c7'))?.agentId, 'solo', 'the retry finds the agent already holding it');
+    assert.equal((await ask('c8'))?.agentId, 'solo');
+    await routing.releaseAgent({ conversationId: 'c7', agentId: 'solo' });
+    await routing.releaseAgent({ conversationId: 'c7', agentId: 'solo' });
+    assert.deepEqual(await held(), ['c8']);
+    assert.equal((await ask('c9'))?.agentId, 'solo', 'the released slot is free again');
+    assert.equal(await ask('c10'), null);
   });
 
-  it('counts a session a servicer took in WeCom against their slots, once', async () => {
-    const first = await routing.claimForServicer({ conversationId: 'c9', wecomUserId: 'solo_wx' });
-    const again = await routing.claimForServicer({ conversationId: 'c9', wecomUserId: 'solo_wx' });
+  it('counts a session a servicer took in WeCom against their load, once', async () => {
+    const first = await routing.claimForServicer({ conversationId: 'c11', wecomUserId: 'solo_wx' });
+    const again = await routing.claimForServicer({ conversationId: 'c11', wecomUserId: 'solo_wx' });
     assert.deepEqual(first, { agentId: 'solo', name: '独立客服', wecomUserId: 'solo_wx' });
     assert.deepEqual(again, first);
-    assert.equal((await AgentModel.findOne({ agentId: 'solo' }).lean())?.freeSlots, 0);
-    assert.deepEqual(await routing.claimForServicer({ conversationId: 'c10', wecomUserId: 'stranger' }), {
+    assert.deepEqual((await held()).sort(), ['c11', 'c8', 'c9']);
+    assert.deepEqual(await routing.claimForServicer({ conversationId: 'c12', wecomUserId: 'stranger' }), {
       agentId: 'stranger',
       name: 'stranger',
       wecomUserId: 'stranger',

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AgentModel } from '../../db/models/agent';
+import { heldConversations } from '../../db/models/agentSlot';
 import { AlertModel } from '../../db/models/alert';
 import { ConversationModel } from '../../db/models/conversation';
 import { EventModel } from '../../db/models/event';
@@ -148,7 +149,7 @@ describe('conversation timers', () => {
     assert.notEqual(reassigned.agentId, firstAgent);
     const alert = await AlertModel.findOne({ conversationId, kind: 'first_response' }).lean();
     assert.ok(alert, 'first-response alert');
-    const first = await AgentModel.findOne({ agentId: firstAgent }).lean();
-    assert.ok(!(first?.activeConversations ?? []).includes(conversationId), 'the silent agent released the slot');
+    const held = await heldConversations([firstAgent]);
+    assert.ok(!held.get(firstAgent)!.includes(conversationId), 'the silent agent released the slot');
   });
 });
