@@ -36,8 +36,14 @@ interface Addressee {
  */
 const TRANSIENT = new Set([-1, 45009, 45033, 40014, 42001, 41001]);
 const isRefusal = (errcode: number | undefined): errcode is number => errcode !== undefined && !TRANSIENT.has(errcode);
-/** send_msg with a msgid already used: the earlier attempt got through. */
+/**
+ * send_msg with a msgid already used: the earlier attempt got through. WeCom does not document the
+ * errcode (WECOM.md): 95999 is the sandbox's; any errmsg that says the msgid is a duplicate counts too.
+ */
 const DUPLICATE_MSGID = 95999;
+const DUPLICATE_MSGID_TEXT = /duplicate|msgid.{0,20}(exist|used|repeat)|重复/i;
+const isDuplicateSend = (error: unknown) =>
+  errcodeOf(error) === DUPLICATE_MSGID || DUPLICATE_MSGID_TEXT.test((error as { errmsg?: string }).errmsg ?? '');
 const DUPLICATE_KEY = 11000;
 
 async function wecomSend(send: () => Promise<void>): Promise<SendResult> {
@@ -46,7 +52,7 @@ async function wecomSend(send: () => Promise<void>): Promise<SendResult> {
     return { status: 'sent' };
   } catch (error) {
     const errcode = errcodeOf(error);
-    if (errcode === DUPLICATE_MSGID) return { status: 'duplicate' };
+    if (isDuplicateSend(error)) return { status: 'duplicate' };
     if (isRefusal(errcode)) return { status: 'refused', errcode };
     throw error;
   }
