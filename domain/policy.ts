@@ -120,8 +120,10 @@ export function decide(input: PolicyInput): { decision: PolicyDecision; memory: 
   // 3. The same question again: the answers are not reaching the customer.
   const askedBefore = before.lastAnsweredEntryId !== undefined || before.notUnderstood > 0;
   if (askedBefore && !u.smalltalk) {
+    const sameAnswerAgain = confident && top.entryId === before.lastAnsweredEntryId;
     const repeated =
       u.repetition >= config.repetitionSimilarity ||
+      (sameAnswerAgain && u.repetition >= config.sameAnswerRepetition) ||
       (u.reask && (u.repetition >= config.reaskSimilarity || top?.entryId === before.lastAnsweredEntryId));
     if (repeated) return handoff('repeated_question');
   }

@@ -43,9 +43,9 @@ describe('bot figures on rewordings outside the development set', () => {
   it('answer most, hand off every human request and risk, and never answer what the KB does not know', () => {
     const report = run(extraSet);
     assert.ok(report.answerAccuracy >= 0.88, `answer accuracy ${report.answerAccuracy}`);
-    assert.equal(report.handoffRecall.customer_request, 1);
-    assert.equal(report.handoffRecall.high_risk, 1);
-    assert.equal(report.handoffRecall.negative_sentiment, 1);
+    for (const [reason, recall] of Object.entries(report.handoffRecall)) assert.equal(recall, 1, reason);
+    assert.ok(Object.keys(report.handoffRecall).length >= 6, 'every handoff reason is covered');
+    assert.equal(report.multiTurnAccuracy, 1, JSON.stringify(report.failures.filter((f) => f.turns.length > 1)));
     assert.equal(report.falseHandoffRate, 0);
     assert.equal(report.unknownWrongAnswerRate, 0);
   });
