@@ -7,6 +7,7 @@ import type { ConversationSettings } from '../domain/conversationSettings';
 import { ConversationModel } from '../db/models/conversation';
 import { CustomerModel } from '../db/models/customer';
 import { KfAccountModel } from '../db/models/kfAccount';
+import { defaultPolicyConfig } from '../domain/policy';
 import { MessageModel } from '../db/models/message';
 import type { ConversationInput } from '../workflows/conversation';
 import {
@@ -100,6 +101,7 @@ export function createInboxActivities(deps: InboxDeps) {
         session,
         humanMode: deps.humanMode,
         settings: deps.settings,
+        policy: defaultPolicyConfig,
       };
       try {
         await temporal.workflow.signalWithStart('conversationWorkflow', {

@@ -15,7 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { ConversationSettings } from '../domain/conversationSettings';
 import { outboundMsgid } from '../domain/msgid';
-import { decide, initialMemory, type PolicyMemory } from '../domain/policy';
+import { decide, defaultPolicyConfig, initialMemory, type PolicyConfig, type PolicyMemory } from '../domain/policy';
 import { canReply } from '../domain/replyWindow';
 import { utf8Length, WECOM_TEXT_MAX_BYTES } from '../domain/wecomText';
 import type { Understanding } from '../domain/understanding';
@@ -58,6 +58,12 @@ export interface ConversationInput {
   session: number;
   humanMode: HumanMode;
   settings: ConversationSettings;
+  /**
+   * The dialogue policy's thresholds and texts as they were when the conversation started: kept in
+   * the history, so tuning policy.json changes new conversations and never replays of running ones.
+   * Absent in conversations started before it was passed: they use the bundled policy.
+   */
+  policy?: PolicyConfig;
   /** Present when this run continues an earlier one (continue-as-new). */
   carried?: CarriedState;
 }
@@ -217,6 +223,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     if (turn.menuId === CONFIRM_MENU.human) understanding = { ...understanding, humanRequest: true };
 
     const { decision, memory } = decide({
+      config: input.policy ?? defaultPolicyConfig,
       state: s.state === 'confirming' ? 'confirming' : 'bot',
       understanding,
       memory: s.memory,

@@ -1,10 +1,16 @@
 // WeCom's limits inside the conversation: a burst of messages is one turn (one answer), and after
-// the reply window nothing is sent — the agent is told, an event and an alert are recorded.
+// the reply window nothing is sent — the agent is told, an event and an alert are recorded. And
+// the dialogue policy a conversation started with stays its policy.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AlertModel } from '../../db/models/alert';
 import { EventModel } from '../../db/models/event';
-import { startStack, type Stack } from '../support/stack';
+import { ConversationModel } from '../../db/models/conversation';
+import { conversationSettings } from '../../domain/conversationSettings';
+import { defaultPolicyConfig } from '../../domain/policy';
+import { conversationWorkflow, type ConversationInput } from '../../workflows/conversation';
+import { conversationWorkflowId } from '../../workflows/conversationContract';
+import { fastSettings, startStack, type Stack } from '../support/stack';
 
 describe('conversation limits', () => {
   let stack: Stack;
@@ -49,5 +55,52 @@ describe('conversation limits', () => {
     const suppressed = await EventModel.findOne({ conversationId, type: 'reply_suppressed' }).lean();
     assert.equal((suppressed?.data as { verdict?: string } | undefined)?.verdict, 'window_expired');
     assert.ok(await AlertModel.findOne({ conversationId, kind: 'reply_window' }).lean(), 'alert raised');
+  });
+});
+
+describe('conversation policy', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack?.close());
+
+  it('keeps the policy it started with: tuning policy.json changes new conversations only', async () => {
+    const customer = 'wmPolicy1';
+    // A conversation started under a stricter policy than the current one (no answer is confident).
+    const strict = { ...defaultPolicyConfig, answerConfidence: 2, answerConfidenceWithQuestion: 2 };
+    const input: ConversationInput = {
+      openKfId: stack.openKfId,
+      externalUserId: customer,
+      session: 1,
+      humanMode: 'console',
+      settings: conversationSettings(fastSettings),
+      policy: strict,
+    };
+    await stack.client.workflow.start(conversationWorkflow, {
+      workflowId: conversationWorkflowId(stack.openKfId, customer, 1),
+      taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
+      args: [input],
+    });
+    await stack.until(
+      'the conversation mirrored',
+      () => ConversationModel.findOne({ externalUserId: customer, openKfId: stack.openKfId }).lean(),
+      (d) => d !== null,
+    );
+    await stack.say(customer, '运费怎么算');
+    const received = await stack.until(
+      'a reply',
+      () => stack.received(customer),
+      (m) => m.length >= 1,
+    );
+    assert.equal(received[0], defaultPolicyConfig.replies.clarify, 'the started policy, not the bundled one');
+
+    await stack.say('wmPolicy2', '运费怎么算');
+    const answered = await stack.until(
+      'the answer under the current policy',
+      () => stack.received('wmPolicy2'),
+      (m) => m.length >= 1,
+    );
+    assert.match(answered[0]!, /99元/);
   });
 });
