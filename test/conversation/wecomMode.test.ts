@@ -9,6 +9,14 @@ import { EventModel } from '../../db/models/event';
 import { maybeRecordHistory } from '../support/histories';
 import { startStack, type Stack } from '../support/stack';
 
+/** The customer writes and, for a while, receives nothing. */
+async function staysSilent(stack: Stack, customer: string, text: string, why: string): Promise<void> {
+  const before = (await stack.received(customer)).length;
+  await stack.say(customer, text);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  assert.equal((await stack.received(customer)).length, before, why);
+}
+
 describe('conversation in wecom mode', () => {
   let stack: Stack;
   before(async () => {
@@ -54,10 +62,7 @@ describe('conversation in wecom mode', () => {
       () => EventModel.findOne({ conversationId, type: 'first_response' }).lean(),
       (e) => e !== null,
     );
-    const before = (await stack.received(customer)).length;
-    await stack.say(customer, '好的，我等你');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    assert.equal((await stack.received(customer)).length, before, 'the bot stays silent while a servicer serves');
+    await staysSilent(stack, customer, '好的，我等你', 'the bot stays silent while a servicer serves');
 
     await stack.sandbox.control(`/sandbox/servicers/${servicer}/end`, {
       externalUserId: customer,
@@ -112,10 +117,7 @@ describe('conversation in wecom mode, with servicers of its own', () => {
     assert.match(notice.find((x) => x.via === 'send_msg_on_event')!.content, /排队/);
     assert.equal((await stack.snapshot(conversationId)).state, 'queued');
 
-    const before = (await stack.received(customer)).length;
-    await stack.say(customer, '还要等多久');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    assert.equal((await stack.received(customer)).length, before, 'nothing is sent while the pool holds it');
+    await staysSilent(stack, customer, '还要等多久', 'nothing is sent while the pool holds it');
 
     await stack.sandbox.control('/sandbox/servicers/kf_alice/take', {
       externalUserId: customer,
@@ -162,10 +164,7 @@ describe('conversation in wecom mode, with servicers of its own', () => {
       (s) => s.state === 'human',
     );
     assert.equal(snapshot.agentId, 'kf_bob');
-    const before = (await stack.received(customer)).length;
-    await stack.say(customer, '好的谢谢');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    assert.equal((await stack.received(customer)).length, before, 'the bot stays silent');
+    await staysSilent(stack, customer, '好的谢谢', 'the bot stays silent');
     assert.deepEqual(refusedSends(), []);
   });
 });
