@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     '',
     `The customer-service stack is up (${((Date.now() - started) / 1000).toFixed(1)}s):`,
     `  api            ${apiUrl}   (health ${apiUrl}/healthz, metrics ${apiUrl}/metrics)`,
-    `  console        ${apiUrl}/console`,
+    `  console        ${apiUrl}/console   (agent workspace ${apiUrl}/console/workspace.html)`,
     `  Temporal UI    ${config.TEMPORAL_UI_URL}${externalTemporal ? ' (external server)' : ''}`,
     `  worker metrics http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics`,
     useSandbox

@@ -125,6 +125,7 @@ const CSAT_MENU = { satisfied: 'csat_satisfied', neutral: 'csat_neutral', dissat
 export async function conversationWorkflow(input: ConversationInput): Promise<ConversationSnapshot> {
   const { openKfId, externalUserId, humanMode, settings } = input;
   const conversationId = workflowInfo().workflowId;
+  const policy = input.policy ?? defaultPolicyConfig;
   // The workflow sandbox's Date.now() is the deterministic workflow clock.
   const now = () => Date.now(); // eslint-disable-line no-restricted-syntax
 
@@ -223,7 +224,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     if (turn.menuId === CONFIRM_MENU.human) understanding = { ...understanding, humanRequest: true };
 
     const { decision, memory } = decide({
-      config: input.policy ?? defaultPolicyConfig,
+      config: policy,
       state: s.state === 'confirming' ? 'confirming' : 'bot',
       understanding,
       memory: s.memory,
@@ -288,7 +289,12 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       reason,
       priority,
       summary,
-      intent: s.memory.lastAnsweredEntryId ?? understanding?.entryId,
+      // What the bot answered last, else its best guess when it was a fair one (not a stray match).
+      intent:
+        s.memory.lastAnsweredEntryId ??
+        (understanding && understanding.confidence >= policy.answerConfidenceWithQuestion
+          ? understanding.entryId
+          : undefined),
       skill: s.skill,
       sentiment: understanding?.sentiment?.negative ? 'negative' : 'neutral',
       customerTier: s.customer.tier,

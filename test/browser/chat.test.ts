@@ -1,5 +1,6 @@
 // The sandbox's customer chat page and the console in headless Chromium: a customer types a
-// question, sees the bot's answer and the "did that help?" menu, clicks it and gets the survey.
+// question, sees the bot's answer and the "did that help?" menu, clicks it and gets the survey; an
+// agent works a handed-off conversation in the workspace.
 // Screenshots land in .data/screenshots for a person to look at.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -63,5 +64,40 @@ describe('web pages in Chromium', () => {
       .locator('#deps tr')
       .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent).join(' ')));
     assert.deepEqual(rows.sort(), ['mongodb ok', 'temporal ok']);
+  });
+
+  it('agent workspace: the routed agent sees the handoff card, replies, and resolves', async () => {
+    const customer = 'wmWorkspace1';
+    await stack.say(customer, '我要转人工，门锁指纹总是识别失败');
+    const { conversationId, snapshot } = await stack.withAgent(customer);
+    const agentId = snapshot.agentId!;
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.goto(`${stack.apiUrl}/console/workspace.html`);
+    await page.selectOption('#agent', agentId);
+    const mine = page.locator('#mine li', { hasText: `客户${customer.slice(-4)}` }); // the sandbox's nickname
+    await mine.waitFor({ timeout: 15_000 });
+    await mine.click();
+    await page.locator('.handoff').getByText('客户要求人工').waitFor({ timeout: 10_000 });
+    await page.locator('.transcript').getByText('门锁指纹总是识别失败').waitFor();
+
+    await page.fill('.reply textarea', '您好，我是客服，请问门锁型号是？');
+    await page.click('.reply button');
+    await stack.until(
+      'the agent reply at the customer',
+      () => stack.received(customer),
+      (m) => m.includes('您好，我是客服，请问门锁型号是？'),
+    );
+    await page.locator('.line.agent', { hasText: '请问门锁型号是' }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(SHOTS, 'agent-workspace.png') });
+
+    await page.click('[data-action="resolve"]');
+    await stack.until(
+      'the conversation closed',
+      () => stack.snapshot(conversationId),
+      (s) => s.state === 'closed',
+    );
+    await mine.waitFor({ state: 'detached', timeout: 10_000 });
   });
 });
