@@ -9,6 +9,8 @@ import { consoleRoutes } from './routes/console';
 import { conversationRoutes } from './routes/conversations';
 import { devEchoRoutes } from './routes/devEcho';
 import { healthRoutes } from './routes/health';
+import { knowledgeBaseRoutes } from './routes/knowledgeBase';
+import { ticketRoutes } from './routes/tickets';
 import { errorHandler } from './validate';
 import { kfInboxSink, type KfCallbackEvent } from './kfInboxSink';
 import { wecomCallbackRoutes } from './routes/wecomCallback';
@@ -40,6 +42,8 @@ export function createApp({ config, temporal, log, wecomSink }: AppDeps): Expres
   app.use(consoleRoutes(config));
   app.use(devEchoRoutes(temporal, config.TEMPORAL_TASK_QUEUE));
   app.use(conversationRoutes(temporal));
+  app.use(ticketRoutes(temporal));
+  app.use(knowledgeBaseRoutes());
   app.use(errorHandler(log));
   return app;
 }

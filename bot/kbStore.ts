@@ -41,7 +41,7 @@ export async function loadKnowledgeBaseFromMongo(base: Pick<KnowledgeBase, 'name
       id: doc.entryId,
       skill: doc.skill,
       question: doc.question,
-      similar: doc.similar,
+      similar: doc.similar ?? [], // FerretDB 1.24 drops an empty array written by an upsert
       answer: doc.answer,
       enabled: doc.enabled,
     })),

@@ -117,6 +117,7 @@ const alerts = proxyActivities<AlertActivities>({ startToCloseTimeout: '15 secon
 const tickets = proxyActivities<TicketActivities>({ startToCloseTimeout: '10 seconds' });
 
 const SERVICER_DIRECTORY_PATCH = 'wecom-servicer-directory';
+const SURVEY_THROUGH_END_CODE_PATCH = 'survey-through-end-code';
 /** How long a queued conversation trusts the list of serving servicers (wecom mode). */
 const SERVICER_DIRECTORY_TTL_MS = 60_000;
 const CONFIRM_MENU = { yes: 'confirm_yes', no: 'confirm_no', human: 'confirm_human' } as const;
@@ -521,9 +522,14 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       }
       if (askSurvey && endMsgCode) await sendOnEvent(endMsgCode, undefined, { head: replies.csatHead, items: survey });
     } else {
-      if (askSurvey) await sendMenu(replies.csatHead, survey);
+      const surveyed = askSurvey && (await sendMenu(replies.csatHead, survey));
       const ended = await act.setServiceState({ openKfId, externalUserId, state: 4 });
       if (!ended.ok) await event('end_session_failed', { errcode: ended.errcode });
+      // Out of replies for now (5 per customer message, 48 h): ending the session hands out a
+      // 20-second msg_code, which carries the survey instead.
+      if (askSurvey && !surveyed && ended.msgCode && patched(SURVEY_THROUGH_END_CODE_PATCH)) {
+        await sendOnEvent(ended.msgCode, undefined, { head: replies.csatHead, items: survey });
+      }
     }
     await event('closed', {
       reason,
@@ -696,13 +702,18 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     return msgid;
   }
 
-  async function sendMenu(head: string, items: { id: string; content: string }[]): Promise<void> {
-    if (!(await mayReply('menu'))) return;
+  /** Sends a msgmenu like send(); true when it went out. */
+  async function sendMenu(head: string, items: { id: string; content: string }[]): Promise<boolean> {
+    if (!(await mayReply('menu'))) return false;
     const msgid = outboundMsgid(conversationId, ++s.outboundSeq);
     const result = await act.sendMenu({ conversationId, openKfId, externalUserId, msgid, head, items });
     s.repliesSinceCustomer += 1;
-    if (result.status === 'refused') await event('send_refused', { errcode: result.errcode, from: 'menu' });
-    else record({ msgid, at: now(), from: 'bot', text: `${head} [${items.map((i) => i.content).join(' / ')}]` });
+    if (result.status === 'refused') {
+      await event('send_refused', { errcode: result.errcode, from: 'menu' });
+      return false;
+    }
+    record({ msgid, at: now(), from: 'bot', text: `${head} [${items.map((i) => i.content).join(' / ')}]` });
+    return true;
   }
 
   async function sendOnEvent(

@@ -1,9 +1,9 @@
 // Determinism, tested: histories recorded from the end-to-end runs (test/fixtures/histories,
 // refreshed with `RECORD_HISTORIES=1 npm test -- test/conversation/lifecycle.test.ts
-// test/conversation/wecomMode.test.ts`) replay against the current workflow code. A change that
-// would break conversations already running fails here. Histories recorded before a behaviour
-// change guarded by patched() stay here under their own name (e.g. *-before-servicer-directory),
-// so the old path keeps replaying too.
+// test/conversation/wecomMode.test.ts test/conversation/tickets.test.ts`) replay against the
+// current workflow code. A change that would break conversations already running fails here.
+// Histories recorded before a behaviour change guarded by patched() stay here under their own name
+// (e.g. *-before-servicer-directory), so the old path keeps replaying too.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
@@ -13,7 +13,7 @@ import { workflowBundle } from '../support/servers';
 describe('workflow replay', () => {
   it('replays every recorded conversation history without non-determinism', async () => {
     const histories = savedHistories();
-    assert.ok(histories.length >= 4, 'recorded histories are committed in test/fixtures/histories');
+    assert.ok(histories.length >= 5, 'recorded histories are committed in test/fixtures/histories');
     const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories);
     let replayed = 0;
     for await (const result of results) {
