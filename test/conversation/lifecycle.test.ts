@@ -82,7 +82,11 @@ describe('conversation lifecycle (console mode)', () => {
       (m) => m.some((x) => x.includes('评价')),
     );
     assert.ok(afterResolve.at(-1)!.includes('满意'));
-    assert.equal((await stack.session(customer)).service_state, 4);
+    await stack.until(
+      'the WeCom session ended (4) after the survey',
+      () => stack.session(customer),
+      (session) => session.service_state === 4,
+    );
 
     await stack.click(customer, 'csat_satisfied', '满意');
     const mirror = await stack.until(
