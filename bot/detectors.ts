@@ -40,14 +40,21 @@ const questionMarks = matcher(human.questionMarks);
 const asksAboutService = (text: string) =>
   aboutService(text).length > 0 || (aboutServiceWhenAsked(text).length > 0 && questionMarks(text).length > 0);
 const humanExact = new Set(lower(human.exact).map(strip));
+const anyPattern = (patterns: string[]) => {
+  const compiled = patterns.map((pattern) => new RegExp(pattern, 'u'));
+  return (text: string) => compiled.some((pattern) => pattern.test(text));
+};
+const humanRequestShape = anyPattern(human.requestPatterns);
+const humanNegationShape = anyPattern(human.negationPatterns);
 
 export function detectHumanRequest(text: string): boolean {
   const rest = without(text, human.exclusion);
-  if (humanNegation(rest).length > 0) return false;
+  if (humanNegation(rest).length > 0 || humanNegationShape(rest)) return false;
   const compact = strip(rest).replace(/^(我要|我想|要|找|转|请转|给我转)/, '');
-  if (humanExact.has(compact)) return true;
+  // 人工, 人工！, 人工人工人工: the whole message is the request.
+  if (humanExact.has(compact) || /^(人工|客服){2,}$/.test(compact)) return true;
   // "人工客服几点上班" asks about the human service; it does not ask for a human.
-  return humanRequestTerms(rest).length > 0 && !asksAboutService(rest);
+  return (humanRequestTerms(rest).length > 0 || humanRequestShape(rest)) && !asksAboutService(rest);
 }
 
 const strongNegative = matcher(negative.strong);

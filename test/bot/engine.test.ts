@@ -24,6 +24,12 @@ describe('human requests', () => {
     '能不能找个真人',
     'I want to talk to a human',
     '人工！',
+    '人工人工人工',
+    '给我一个人工',
+    '叫你们领导来',
+    '我想跟客服小姐姐聊',
+    '不想和机器聊',
+    'transfer me to an agent',
   ]) {
     it(`"${text}" asks for a human`, () => assert.equal(engine.understand(text).humanRequest, true));
   }
@@ -34,6 +40,10 @@ describe('human requests', () => {
     '安装的人工费多少',
     '人工客服几点上班',
     '晚上有人工吗',
+    '晚上人工客服在吗',
+    '不用找客服了，我自己看看',
+    '我要个人发票',
+    "I don't need a human, how do I reset it",
   ]) {
     it(`"${text}" does not`, () => assert.equal(engine.understand(text).humanRequest, false));
   }
