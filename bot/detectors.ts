@@ -69,12 +69,13 @@ export function detectNegative(text: string): { negative: boolean; score: number
 }
 
 const riskGroups = Object.entries(risk)
-  .filter(([key]) => !key.startsWith('_'))
+  .filter(([key]) => !key.startsWith('_') && key !== 'exclusion')
   .map(([kind, terms]) => ({ kind, match: matcher(terms as string[]) }));
 
 export function detectRisk(text: string): { high: boolean; kind?: string; terms: string[] } {
+  const rest = without(text, risk.exclusion);
   for (const { kind, match } of riskGroups) {
-    const terms = match(text);
+    const terms = match(rest);
     if (terms.length > 0) return { high: true, kind, terms };
   }
   return { high: false, terms: [] };
