@@ -40,43 +40,56 @@ const questionMarks = matcher(human.questionMarks);
 const asksAboutService = (text: string) =>
   aboutService(text).length > 0 || (aboutServiceWhenAsked(text).length > 0 && questionMarks(text).length > 0);
 const humanExact = new Set(lower(human.exact).map(strip));
-const anyPattern = (patterns: string[]) => {
+/** The first text any of the regular expressions matches, or undefined. */
+function anyPatternOf(patterns: string[]): (text: string) => string | undefined {
   const compiled = patterns.map((pattern) => new RegExp(pattern, 'u'));
-  return (text: string) => compiled.some((pattern) => pattern.test(text));
-};
-const humanRequestShape = anyPattern(human.requestPatterns);
-const humanNegationShape = anyPattern(human.negationPatterns);
+  return (text) => {
+    for (const pattern of compiled) {
+      const found = pattern.exec(text);
+      if (found) return found[0];
+    }
+    return undefined;
+  };
+}
+const humanRequestShape = anyPatternOf(human.requestPatterns);
+const humanNegationShape = anyPatternOf(human.negationPatterns);
 
 export function detectHumanRequest(text: string): boolean {
   const rest = without(text, human.exclusion);
-  if (humanNegation(rest).length > 0 || humanNegationShape(rest)) return false;
+  if (humanNegation(rest).length > 0 || humanNegationShape(rest) !== undefined) return false;
   const compact = strip(rest).replace(/^(我要|我想|要|找|转|请转|给我转)/, '');
   // 人工, 人工！, 人工人工人工: the whole message is the request.
   if (humanExact.has(compact) || /^(人工|客服){2,}$/.test(compact)) return true;
   // "人工客服几点上班" asks about the human service; it does not ask for a human.
-  return (humanRequestTerms(rest).length > 0 || humanRequestShape(rest)) && !asksAboutService(rest);
+  return (humanRequestTerms(rest).length > 0 || humanRequestShape(rest) !== undefined) && !asksAboutService(rest);
 }
 
 const strongNegative = matcher(negative.strong);
 const weakNegative = matcher(negative.weak);
 
+const negativeShape = anyPatternOf(negative.patterns);
+
 export function detectNegative(text: string): { negative: boolean; score: number; terms: string[] } {
-  const strong = strongNegative(text);
+  const shaped = negativeShape(text);
+  const strong = [...strongNegative(text), ...(shaped ? [shaped] : [])];
   const weak = weakNegative(text);
   const intense = negative.intensifiers.some((mark) => text.includes(mark.normalize('NFKC')));
   const score = Math.min(1, strong.length * 0.6 + weak.length * 0.25 + (intense ? 0.2 : 0));
   return { negative: strong.length > 0 || (weak.length >= 2 && intense), score, terms: [...strong, ...weak] };
 }
 
+const riskPatterns = risk.patterns as Record<string, string[]>;
 const riskGroups = Object.entries(risk)
-  .filter(([key]) => !key.startsWith('_') && key !== 'exclusion')
-  .map(([kind, terms]) => ({ kind, match: matcher(terms as string[]) }));
+  .filter(([key]) => !key.startsWith('_') && key !== 'exclusion' && key !== 'patterns')
+  .map(([kind, terms]) => ({ kind, match: matcher(terms as string[]), shape: anyPatternOf(riskPatterns[kind] ?? []) }));
 
 export function detectRisk(text: string): { high: boolean; kind?: string; terms: string[] } {
   const rest = without(text, risk.exclusion);
-  for (const { kind, match } of riskGroups) {
+  for (const { kind, match, shape } of riskGroups) {
     const terms = match(rest);
     if (terms.length > 0) return { high: true, kind, terms };
+    const shaped = shape(rest);
+    if (shaped) return { high: true, kind, terms: [shaped] };
   }
   return { high: false, terms: [] };
 }

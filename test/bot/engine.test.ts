@@ -58,6 +58,10 @@ describe('risk and sentiment', () => {
       ['门锁把手指夹伤了', 'safety'],
       ['插座烧焦了还有焦味', 'safety'],
       ['我账号被盗了', 'security'],
+      ['有人半夜用app开了我家门锁', 'security'],
+      ['充电器烫得不敢摸', 'safety'],
+      ['净化器有股烧塑料的味道', 'safety'],
+      ['准备走法律程序', 'legal'],
       ['大晚上我被锁在外面进不了门', 'safety'],
     ] as const) {
       const risk = engine.understand(text).risk;
@@ -79,6 +83,9 @@ describe('risk and sentiment', () => {
     assert.equal(engine.understand('太差劲了，垃圾东西').sentiment.negative, true);
     assert.equal(engine.understand('收到的商品是破的').sentiment.negative, false);
     assert.equal(engine.understand('this is ridiculous').sentiment.negative, true);
+    assert.equal(engine.understand('你们这效率，一周了还没发货').sentiment.negative, true);
+    assert.equal(engine.understand('退款怎么还没收到').sentiment.negative, false);
+    assert.equal(engine.understand('我的数据会被泄露吗').risk.high, false, 'a worried question, answered by the KB');
   });
 });
 
