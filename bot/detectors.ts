@@ -30,17 +30,10 @@ function without(text: string, terms: string[]): string {
     .reduce((rest, term) => rest.split(term).join(' '), text);
 }
 
-const strip = (text: string) => text.replace(/[^\p{Script=Han}a-z0-9]/gu, '');
-
-const humanRequestTerms = matcher(human.request);
-const humanNegation = matcher(human.negation);
-const aboutService = matcher(human.aboutService);
-const aboutServiceWhenAsked = matcher(human.aboutServiceWhenAsked);
-const questionMarks = matcher(human.questionMarks);
-const asksAboutService = (text: string) =>
-  aboutService(text).length > 0 || (aboutServiceWhenAsked(text).length > 0 && questionMarks(text).length > 0);
-const humanExact = new Set(lower(human.exact).map(strip));
-/** The first text any of the regular expressions matches, or undefined. */
+/**
+ * The first text any of the regular expressions (kept in the lexicons for open-ended shapes)
+ * matches, or undefined.
+ */
 function anyPatternOf(patterns: string[]): (text: string) => string | undefined {
   const compiled = patterns.map((pattern) => new RegExp(pattern, 'u'));
   return (text) => {
@@ -51,6 +44,17 @@ function anyPatternOf(patterns: string[]): (text: string) => string | undefined 
     return undefined;
   };
 }
+
+const strip = (text: string) => text.replace(/[^\p{Script=Han}a-z0-9]/gu, '');
+
+const humanRequestTerms = matcher(human.request);
+const humanNegation = matcher(human.negation);
+const aboutService = matcher(human.aboutService);
+const aboutServiceWhenAsked = matcher(human.aboutServiceWhenAsked);
+const questionMarks = matcher(human.questionMarks);
+const asksAboutService = (text: string) =>
+  aboutService(text).length > 0 || (aboutServiceWhenAsked(text).length > 0 && questionMarks(text).length > 0);
+const humanExact = new Set(lower(human.exact).map(strip));
 const humanRequestShape = anyPatternOf(human.requestPatterns);
 const humanNegationShape = anyPatternOf(human.negationPatterns);
 
@@ -66,7 +70,6 @@ export function detectHumanRequest(text: string): boolean {
 
 const strongNegative = matcher(negative.strong);
 const weakNegative = matcher(negative.weak);
-
 const negativeShape = anyPatternOf(negative.patterns);
 
 export function detectNegative(text: string): { negative: boolean; score: number; terms: string[] } {
