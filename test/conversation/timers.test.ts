@@ -99,6 +99,12 @@ describe('conversation timers', () => {
       (found) => found.length === ids.length,
     );
     assert.deepEqual(listed, [...ids].sort());
+    // …and Prometheus sees the same queue on the api's /metrics.
+    await stack.until(
+      'the queue on /metrics',
+      async () => (await fetch(`${stack.apiUrl}/metrics`)).text(),
+      (metrics) => /^cs_conversations\{state="queued"\} 2$/m.test(metrics),
+    );
 
     const alert = await stack.until(
       'alert',
