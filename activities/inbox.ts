@@ -1,203 +1,192 @@
-// The kf inbox's side effects: pulling kf/sync_msg and handing messages to conversation workflows
-// (signal-with-start), storing the inbound transcript and the cursor on the way.
+// The kf inbox's side effects: reading kf/sync_msg a page at a time and handing each customer's
+// messages to their conversation. A page waits in MongoDB between the two steps (kf_inbox_pages),
+// delivery heartbeats after every customer and resumes from its heartbeat when retried, and the
+// account's cursor is saved only after the page it ends has been delivered: a restarted inbox
+// re-reads at most one page, never three days (WECOM.md: losing the cursor replays them).
 import { Context } from '@temporalio/activity';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
-import type { ConversationSettings } from '../domain/conversationSettings';
-import { ConversationModel } from '../db/models/conversation';
-import { CustomerModel } from '../db/models/customer';
 import { KfAccountModel } from '../db/models/kfAccount';
-import { defaultPolicyConfig } from '../domain/policy';
+import { KfInboxPageModel } from '../db/models/kfInboxPage';
 import { MessageModel } from '../db/models/message';
-import type { ConversationInput } from '../workflows/conversation';
-import {
-  conversationWorkflowId,
-  inboundSignal,
-  type HumanMode,
-  type InboundMessage,
-} from '../workflows/conversationContract';
-import { CsOpenKfId, CsState } from '../workflows/searchAttributes';
+import type { InboundMessage } from '../workflows/conversationContract';
 import { errcodeOf, type KfApi } from './kfApi';
 import { normalizeKfMessage, type CustomerInbound } from './kfMessage';
+import { customerSessions, type SessionDeps } from './customerSessions';
 
-export interface InboxDeps {
+export interface InboxDeps extends SessionDeps {
   kf: KfApi;
-  temporal: Client;
-  taskQueue: string;
-  humanMode: HumanMode;
-  settings: ConversationSettings;
 }
 
-export interface SyncPage {
-  messages: CustomerInbound[];
+export interface SyncedPage {
+  pageId: string;
+  msgids: string[];
   nextCursor?: string;
   hasMore: boolean;
   /** The callback token was refused (95007): the page was read without it. */
   tokenRejected: boolean;
+  /** WeCom refused the cursor (40058): the page was read from the start of the last three days. */
+  cursorReset: boolean;
 }
 
 const SYNC_TOKEN_INVALID = 95007;
-const isSurveyClick = (message: InboundMessage) => message.menuId?.startsWith('csat_') ?? false;
-const startsConversation = (message: InboundMessage) =>
-  message.origin === 'customer' || message.event?.type === 'enter_session';
+const INVALID_PARAMETER = 40058;
+/** Page size: with messages cut to a few kB, a page stays far below MongoDB's 16 MB document. */
+const PAGE_LIMIT = 1000;
 
 export function createInboxActivities(deps: InboxDeps) {
-  const { kf, temporal } = deps;
+  const { kf } = deps;
+  const sessions = customerSessions(deps);
 
-  async function syncKfMessages(req: { openKfId: string; cursor?: string; token?: string }): Promise<SyncPage> {
+  async function readPage(req: { openKfId: string; cursor?: string; token?: string }) {
     let tokenRejected = false;
-    let page: Awaited<ReturnType<KfApi['syncMsg']>>;
-    try {
-      page = await kf.syncMsg({
-        open_kfid: req.openKfId,
-        cursor: req.cursor,
-        token: req.token || undefined,
-        limit: 1000,
-      });
-    } catch (error) {
-      if (errcodeOf(error) !== SYNC_TOKEN_INVALID || !req.token) throw error;
-      tokenRejected = true;
-      page = await kf.syncMsg({ open_kfid: req.openKfId, cursor: req.cursor, limit: 1000 });
-    }
-    Context.current().heartbeat();
-    // Mirrored for visibility only: the workflow's own state is the cursor of record.
-    await KfAccountModel.updateOne(
-      { openKfId: req.openKfId },
-      { $set: { cursor: page.next_cursor ?? req.cursor, lastSyncAt: new Date() }, $inc: { syncs: 1 } },
-      { upsert: true },
-    );
-    const messages = page.msg_list.map(normalizeKfMessage).filter((m): m is CustomerInbound => m !== undefined);
-    return { messages, nextCursor: page.next_cursor || undefined, hasMore: page.has_more === 1, tokenRejected };
-  }
-
-  /** The customer's current session number, bumped when that session has closed. */
-  async function nextSession(openKfId: string, externalUserId: string, closed: number): Promise<number> {
-    const bumped = await CustomerModel.findOneAndUpdate(
-      { openKfId, externalUserId, session: closed },
-      { $inc: { session: 1 } },
-      { returnDocument: 'after' },
-    ).lean();
-    if (bumped) return bumped.session;
-    const current = await CustomerModel.findOne({ openKfId, externalUserId }).lean();
-    return Math.max(current?.session ?? closed + 1, closed + 1);
-  }
-
-  async function signalOnly(workflowId: string, messages: InboundMessage[]): Promise<boolean> {
-    try {
-      await temporal.workflow.getHandle(workflowId).signal(inboundSignal, messages);
-      return true;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return false;
-      throw error;
-    }
-  }
-
-  async function startOrSignal(openKfId: string, externalUserId: string, session: number, messages: InboundMessage[]) {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const workflowId = conversationWorkflowId(openKfId, externalUserId, session);
-      const input: ConversationInput = {
-        openKfId,
-        externalUserId,
-        session,
-        humanMode: deps.humanMode,
-        settings: deps.settings,
-        policy: defaultPolicyConfig,
-      };
+    let cursorReset = false;
+    let { cursor, token } = req;
+    for (;;) {
       try {
-        await temporal.workflow.signalWithStart('conversationWorkflow', {
-          workflowId,
-          taskQueue: deps.taskQueue,
-          args: [input],
-          signal: inboundSignal,
-          signalArgs: [messages],
-          // A finished session keeps its id: the next one gets a new number instead.
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: [
-            { key: CsState, value: 'bot' },
-            { key: CsOpenKfId, value: openKfId },
-          ],
+        const page = await kf.syncMsg({
+          open_kfid: req.openKfId,
+          cursor,
+          token: token || undefined,
+          limit: PAGE_LIMIT,
         });
-        return workflowId;
+        return { page, tokenRejected, cursorReset };
       } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        session = await nextSession(openKfId, externalUserId, session);
+        const errcode = errcodeOf(error);
+        if (errcode === SYNC_TOKEN_INVALID && token) {
+          tokenRejected = true;
+          token = undefined;
+        } else if (errcode === INVALID_PARAMETER && cursor) {
+          // WeCom no longer knows our cursor: read the last three days again; what was delivered
+          // already is skipped by send time and msgid.
+          cursorReset = true;
+          cursor = undefined;
+        } else {
+          throw error;
+        }
       }
-    }
-    throw new Error(`could not find a free session id for ${openKfId}/${externalUserId}`);
-  }
-
-  async function deliverToConversations(req: { openKfId: string; messages: CustomerInbound[] }): Promise<void> {
-    const { openKfId } = req;
-    const byCustomer = new Map<string, InboundMessage[]>();
-    for (const { externalUserId, message } of req.messages) {
-      byCustomer.set(externalUserId, [...(byCustomer.get(externalUserId) ?? []), message]);
-    }
-    for (const [externalUserId, messages] of byCustomer) {
-      const customer = await CustomerModel.findOneAndUpdate(
-        { openKfId, externalUserId },
-        { $setOnInsert: { openKfId, externalUserId, session: 1, tier: 'normal', tags: [] } },
-        { upsert: true, returnDocument: 'after' },
-      ).lean();
-      let session = customer!.session;
-      const currentId = conversationWorkflowId(openKfId, externalUserId, session);
-      const current = await ConversationModel.findOne({ conversationId: currentId }, { state: 1 }).lean();
-      const closed = current?.state === 'closed';
-
-      // Survey clicks belong to the session that asked; anything else after close opens a new one.
-      const surveys = closed ? messages.filter(isSurveyClick) : [];
-      const rest = closed ? messages.filter((m) => !isSurveyClick(m)) : messages;
-      if (surveys.length > 0) await signalOnly(currentId, surveys);
-      await storeInbound(openKfId, externalUserId, currentId, surveys);
-      if (rest.length === 0) continue;
-
-      if (closed) session = await nextSession(openKfId, externalUserId, session);
-      let conversationId = conversationWorkflowId(openKfId, externalUserId, session);
-      if (rest.some(startsConversation)) {
-        conversationId = await startOrSignal(openKfId, externalUserId, session, rest);
-      } else if (!(await signalOnly(conversationId, rest))) {
-        // Events for a session that no longer runs (a late msg_send_fail, a servicer's status):
-        // nothing to drive, but they stay in the transcript.
-        Context.current().log.info('event for a finished conversation', { conversationId, count: rest.length });
-      }
-      await storeInbound(openKfId, externalUserId, conversationId, rest);
     }
   }
 
-  return { syncKfMessages, deliverToConversations };
-}
-
-/** Idempotent: unique msgid, $setOnInsert. */
-async function storeInbound(
-  openKfId: string,
-  externalUserId: string,
-  conversationId: string,
-  messages: InboundMessage[],
-) {
-  if (messages.length === 0) return;
-  await MessageModel.bulkWrite(
-    messages.map((m) => ({
-      updateOne: {
-        filter: { msgid: m.msgid },
-        update: {
-          $setOnInsert: {
-            msgid: m.msgid,
-            conversationId,
-            openKfId,
-            externalUserId,
-            direction: 'in',
-            from: m.origin === 'servicer' ? 'agent' : m.origin === 'event' ? 'system' : 'customer',
-            msgtype: m.kind === 'event' ? `event:${m.event?.type ?? 'unknown'}` : m.kind,
-            text: m.text,
-            menuId: m.menuId,
-            agentId: m.servicerUserId,
-            sentAt: new Date(m.sendTime * 1000),
-          },
-        },
-        upsert: true,
+  async function noteSyncFailure(openKfId: string, error: unknown) {
+    await KfAccountModel.updateOne(
+      { openKfId },
+      {
+        $set: { lastSyncAt: new Date(), lastSyncError: (error as Error).message.slice(0, 500) },
+        $min: { syncFailingSince: new Date() },
       },
-    })),
-    { ordered: false },
-  );
+      { upsert: true },
+    ).catch(() => undefined);
+  }
+
+  return {
+    /** Where a (re)started inbox resumes: the cursor saved after the last delivered page. */
+    async loadInboxCursor(req: { openKfId: string }): Promise<{ cursor?: string }> {
+      const account = await KfAccountModel.findOne({ openKfId: req.openKfId }).lean();
+      return { cursor: account?.cursor ?? undefined };
+    },
+
+    async syncKfPage(req: { openKfId: string; cursor?: string; token?: string }): Promise<SyncedPage> {
+      let read;
+      try {
+        read = await readPage(req);
+      } catch (error) {
+        await noteSyncFailure(req.openKfId, error);
+        throw error;
+      }
+      const { page, tokenRejected, cursorReset } = read;
+      let messages = page.msg_list.map(normalizeKfMessage).filter((m): m is CustomerInbound => m !== undefined);
+      if (cursorReset) {
+        const account = await KfAccountModel.findOne({ openKfId: req.openKfId }).lean();
+        const upTo = account?.deliveredUpTo ?? 0;
+        const recent = messages.filter((m) => m.message.sendTime >= upTo);
+        const stored = await MessageModel.find(
+          { msgid: { $in: recent.map((m) => m.message.msgid) } },
+          { msgid: 1 },
+        ).lean();
+        const known = new Set(stored.map((m) => m.msgid));
+        messages = recent.filter((m) => !known.has(m.message.msgid));
+        await KfAccountModel.updateOne({ openKfId: req.openKfId }, { $inc: { cursorResets: 1 } });
+        Context.current().log.warn('WeCom refused the sync cursor; re-read the last three days', {
+          openKfId: req.openKfId,
+          undelivered: messages.length,
+        });
+      }
+      const pageId = `${req.openKfId}:${req.cursor ?? 'start'}:${page.next_cursor ?? ''}`;
+      await KfInboxPageModel.updateOne(
+        { _id: pageId },
+        // JSON drops the undefined fields a BSON round trip would turn into nulls.
+        { $set: { openKfId: req.openKfId, messages: JSON.parse(JSON.stringify(messages)), createdAt: new Date() } },
+        { upsert: true },
+      );
+      await KfAccountModel.updateOne(
+        { openKfId: req.openKfId },
+        {
+          $set: { lastSyncAt: new Date(), lastSyncOkAt: new Date() },
+          $unset: { lastSyncError: 1, syncFailingSince: 1 },
+          $inc: { syncs: 1 },
+        },
+        { upsert: true },
+      );
+      return {
+        pageId,
+        msgids: messages.map((m) => m.message.msgid),
+        nextCursor: page.next_cursor || undefined,
+        hasMore: page.has_more === 1,
+        tokenRejected,
+        cursorReset,
+      };
+    },
+
+    /**
+     * Delivers the page's messages with these msgids (the inbox drops those it has seen), one
+     * customer at a time with a heartbeat after each, then saves the cursor and forgets the page.
+     */
+    async deliverKfPage(req: { openKfId: string; pageId: string; msgids: string[]; cursorAfter?: string }) {
+      const doc = await KfInboxPageModel.findOne({ _id: req.pageId }).lean();
+      const wanted = new Set(req.msgids);
+      const messages = ((doc?.messages ?? []) as CustomerInbound[]).filter((m) => wanted.has(m.message.msgid));
+      const byCustomer = new Map<string, InboundMessage[]>();
+      for (const { externalUserId, message } of messages) {
+        byCustomer.set(externalUserId, [...(byCustomer.get(externalUserId) ?? []), message]);
+      }
+      const customers = [...byCustomer.keys()];
+      const done = (Context.current().info.heartbeatDetails as number | undefined) ?? 0;
+      for (let i = done; i < customers.length; i++) {
+        await sessions.deliverToCustomer(req.openKfId, customers[i]!, byCustomer.get(customers[i]!)!);
+        Context.current().heartbeat(i + 1);
+      }
+      const newest = messages.reduce((max, m) => Math.max(max, m.message.sendTime), 0);
+      await KfAccountModel.updateOne(
+        { openKfId: req.openKfId },
+        {
+          ...(req.cursorAfter ? { $set: { cursor: req.cursorAfter } } : {}),
+          ...(newest > 0 ? { $max: { deliveredUpTo: newest } } : {}),
+        },
+        { upsert: true },
+      );
+      await KfInboxPageModel.deleteOne({ _id: req.pageId });
+      return { delivered: messages.length, customers: customers.length };
+    },
+
+    // ---- kept for inbox runs started before pages were stored (workflows/legacy/kfInboxWorkflow.ts)
+    async syncKfMessages(req: { openKfId: string; cursor?: string; token?: string }) {
+      const { page, tokenRejected } = await readPage(req);
+      Context.current().heartbeat();
+      const messages = page.msg_list.map(normalizeKfMessage).filter((m): m is CustomerInbound => m !== undefined);
+      return { messages, nextCursor: page.next_cursor || undefined, hasMore: page.has_more === 1, tokenRejected };
+    },
+    async deliverToConversations(req: { openKfId: string; messages: CustomerInbound[] }): Promise<void> {
+      const byCustomer = new Map<string, InboundMessage[]>();
+      for (const { externalUserId, message } of req.messages) {
+        byCustomer.set(externalUserId, [...(byCustomer.get(externalUserId) ?? []), message]);
+      }
+      for (const [externalUserId, messages] of byCustomer) {
+        await sessions.deliverToCustomer(req.openKfId, externalUserId, messages);
+        Context.current().heartbeat();
+      }
+    },
+
+    forwardToNextSession: sessions.forwardToNextSession,
+  };
 }
 
 export type InboxActivities = ReturnType<typeof createInboxActivities>;

@@ -1,8 +1,6 @@
 // Every activity the worker registers, built from the process's dependencies.
 import type { Client } from '@temporalio/client';
-import type { TranscriptEntry } from '../workflows/conversationContract';
 import type { ConversationSettings } from '../domain/conversationSettings';
-import type { Understanding } from '../domain/understanding';
 import type { HumanMode } from '../workflows/conversationContract';
 import { createAlertActivities } from './alerts';
 import { createConversationActivities } from './conversation';
@@ -11,25 +9,25 @@ import { createInboxActivities } from './inbox';
 import type { KfApi } from './kfApi';
 import { createRoutingActivities } from './routing';
 import { createTicketActivities } from './tickets';
+import type { UnderstandingDeps } from './understanding';
 
-export interface ActivityDeps {
+export interface ActivityDeps extends UnderstandingDeps {
   kf: KfApi;
   temporal: Client;
   taskQueue: string;
   humanMode: HumanMode;
   settings: ConversationSettings;
-  understand(text: string, recentCustomerTurns: string[]): Understanding | Promise<Understanding>;
-  summarize?(input: { reason: string; transcript: TranscriptEntry[] }): Promise<string | undefined>;
   alertWebhookUrl?: string;
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const alerts = createAlertActivities({ webhookUrl: deps.alertWebhookUrl });
   return {
     ...createEchoActivities(),
     ...createInboxActivities(deps),
-    ...createConversationActivities(deps),
-    ...createRoutingActivities(),
-    ...createAlertActivities({ webhookUrl: deps.alertWebhookUrl }),
+    ...createConversationActivities({ ...deps, alert: alerts.raiseAlert }),
+    ...createRoutingActivities(deps),
+    ...alerts,
     ...createTicketActivities(),
   };
 }

@@ -3,6 +3,7 @@
 // conversations than their capacity, and two conversations never take the last slot together.
 // Idempotent: a retried reservation finds the slot the conversation already holds.
 import fs from 'node:fs';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { AgentModel } from '../db/models/agent';
 import { AgentSlotModel, heldConversations } from '../db/models/agentSlot';
@@ -14,6 +15,12 @@ export interface AssignedAgent {
   name: string;
   wecomUserId?: string;
 }
+
+/** Why nobody was assigned: nobody who may serve it is online, or they all are busy. */
+export type NoAgent = 'none_online' | 'all_busy';
+
+/** Why a named agent cannot take a conversation now. */
+export type AgentRefusal = 'unknown_agent' | 'offline' | 'away' | 'full' | 'not_servicer';
 
 const DUPLICATE_KEY = 11000;
 const isDuplicate = (error: unknown) => (error as { code?: number }).code === DUPLICATE_KEY;
@@ -42,33 +49,78 @@ async function takeSlot(slotId: string, agentId: string, conversationId: string)
   }
 }
 
-export function createRoutingActivities() {
+/** One of the agent's numbered slots for the conversation, or false when all are taken. */
+async function takeFreeSlot(agent: { agentId: string; capacity: number }, conversationId: string): Promise<boolean> {
+  for (let slot = 0; slot < agent.capacity; slot++) {
+    if (await takeSlot(`${agent.agentId}#${slot}`, agent.agentId, conversationId)) {
+      await AgentModel.updateOne({ agentId: agent.agentId }, { $set: { lastAssignedAt: new Date() } });
+      return true;
+    }
+    // Taken by another conversation, or by this one in a concurrent retry.
+    if ((await holderOf(conversationId))?.agentId === agent.agentId) return true;
+  }
+  return false;
+}
+
+async function candidates() {
+  // Arrays default here, not in the query: FerretDB 1.24 drops empty arrays written by an upsert.
+  const agents = await AgentModel.find({ status: 'online' }).lean();
+  const held = await heldConversations(agents.map((agent) => agent.agentId));
+  return agents.map((agent) => ({
+    ...agent,
+    skills: agent.skills ?? [],
+    groups: agent.groups ?? [],
+    freeSlots: agent.capacity - (held.get(agent.agentId)?.length ?? 0),
+  }));
+}
+
+export function createRoutingActivities(deps: { temporal?: Client } = {}) {
   return {
-    async assignAgent(req: RoutingRequest & { conversationId: string }): Promise<AssignedAgent | null> {
+    /** The best free agent for the conversation, with a slot reserved; or why there is none. */
+    async routeConversation(
+      req: RoutingRequest & { conversationId: string },
+    ): Promise<{ agent: AssignedAgent } | { none: NoAgent }> {
       const holding = await holderOf(req.conversationId);
-      if (holding) return holding;
-      // Arrays default here, not in the query: FerretDB 1.24 drops empty arrays written by an upsert.
-      const agents = await AgentModel.find({ status: 'online' }).lean();
-      const held = await heldConversations(agents.map((agent) => agent.agentId));
-      const candidates = agents.map((agent) => ({
-        ...agent,
-        skills: agent.skills ?? [],
-        groups: agent.groups ?? [],
-        freeSlots: agent.capacity - (held.get(agent.agentId)?.length ?? 0),
-      }));
-      for (const candidate of rankAgents(candidates, req)) {
-        for (let slot = 0; slot < candidate.capacity; slot++) {
-          if (!(await takeSlot(`${candidate.agentId}#${slot}`, candidate.agentId, req.conversationId))) {
-            // Taken by another conversation, or this one got a slot in a concurrent retry.
-            const mine = await holderOf(req.conversationId);
-            if (mine) return mine;
-            continue;
-          }
-          await AgentModel.updateOne({ agentId: candidate.agentId }, { $set: { lastAssignedAt: new Date() } });
-          return toAssigned(candidate);
-        }
+      if (holding) return { agent: holding };
+      const online = await candidates();
+      for (const candidate of rankAgents(online, req)) {
+        if (await takeFreeSlot(candidate, req.conversationId)) return { agent: toAssigned(candidate) };
+        const mine = await holderOf(req.conversationId);
+        if (mine) return { agent: mine };
       }
-      return null;
+      const anyoneCould = rankAgents(
+        online.map((agent) => ({ ...agent, freeSlots: agent.capacity })),
+        req,
+      );
+      return { none: anyoneCould.length > 0 ? 'all_busy' : 'none_online' };
+    },
+
+    /**
+     * A slot of this one agent (take-over, transfer to a person): refused with the reason when they
+     * do not exist, are not online, are full, or (wecom mode) are not serving the kf account.
+     * `overCapacity` lets a supervisor take a conversation over beyond their own capacity.
+     */
+    async reserveAgent(req: {
+      conversationId: string;
+      agentId: string;
+      servicerUserIds?: string[];
+      overCapacity?: boolean;
+    }): Promise<{ agent: AssignedAgent } | { refused: AgentRefusal }> {
+      const agent = await AgentModel.findOne({ agentId: req.agentId }).lean();
+      if (!agent) return { refused: 'unknown_agent' };
+      const holding = await holderOf(req.conversationId);
+      if (holding?.agentId === agent.agentId) return { agent: holding };
+      if (agent.status !== 'online') return { refused: agent.status === 'away' ? 'away' : 'offline' };
+      if (req.servicerUserIds && !(agent.wecomUserId && req.servicerUserIds.includes(agent.wecomUserId)))
+        return { refused: 'not_servicer' };
+      if (holding) await AgentSlotModel.deleteOne({ conversationId: req.conversationId });
+      if (await takeFreeSlot(agent, req.conversationId)) return { agent: toAssigned(agent) };
+      if (
+        req.overCapacity &&
+        (await takeSlot(`${agent.agentId}#over:${req.conversationId}`, agent.agentId, req.conversationId))
+      )
+        return { agent: toAssigned(agent) };
+      return { refused: 'full' };
     },
 
     /**
@@ -89,12 +141,59 @@ export function createRoutingActivities() {
       // Only the agent's own slot: a retried release, or one for an agent no longer holding it, is a no-op.
       await AgentSlotModel.deleteOne({ agentId: req.agentId, conversationId: req.conversationId });
     },
+
+    /**
+     * Slots whose conversation no longer runs (terminated, timed out, failed: it could not release
+     * them itself) are freed, so an agent's capacity does not leak. Slots younger than `graceMs` are
+     * left alone: their conversation may be starting.
+     */
+    async reclaimOrphanedSlots(req: { graceMs: number }): Promise<{ checked: number; reclaimed: string[] }> {
+      if (!deps.temporal) throw new Error('reclaimOrphanedSlots needs a Temporal client');
+      const slots = await AgentSlotModel.find({ at: { $lt: new Date(Date.now() - req.graceMs) } }).lean();
+      const reclaimed: string[] = [];
+      for (const slot of slots) {
+        let running: boolean;
+        try {
+          const description = await deps.temporal.workflow.getHandle(slot.conversationId).describe();
+          running = description.status.name === 'RUNNING';
+        } catch (error) {
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+          running = false;
+        }
+        if (running) continue;
+        await AgentSlotModel.deleteOne({ _id: slot._id, conversationId: slot.conversationId });
+        await EventModel.create({
+          eventId: `slot_reclaimed:${slot._id}:${slot.conversationId}`,
+          type: 'slot_reclaimed',
+          conversationId: slot.conversationId,
+          agentId: slot.agentId,
+          at: new Date(),
+          data: { slot: slot._id },
+        }).catch((error: unknown) => {
+          if (!isDuplicate(error)) throw error;
+        });
+        reclaimed.push(slot.conversationId);
+      }
+      return { checked: slots.length, reclaimed };
+    },
+
+    // ---- kept for conversations on the first workflow version (workflows/legacy/)
+    async assignAgent(req: RoutingRequest & { conversationId: string }): Promise<AssignedAgent | null> {
+      const holding = await holderOf(req.conversationId);
+      if (holding) return holding;
+      for (const candidate of rankAgents(await candidates(), req)) {
+        if (await takeFreeSlot(candidate, req.conversationId)) return toAssigned(candidate);
+        const mine = await holderOf(req.conversationId);
+        if (mine) return mine;
+      }
+      return null;
+    },
   };
 }
 
 export type RoutingActivities = ReturnType<typeof createRoutingActivities>;
 
-/** Sets an agent's status; going away or offline returns the conversations they hold, and records it. */
+/** Sets an agent's status; returns the conversations they hold (undefined: no such agent). */
 export async function setAgentStatus(
   agentId: string,
   status: 'online' | 'away' | 'offline',

@@ -2,7 +2,7 @@
 // Many callbacks in a burst become signals to one running inbox, which coalesces them.
 import type { Client } from '@temporalio/client';
 import { kfInboxWorkflowId } from '../workflows/conversationContract';
-import { kfCallbackSignal, type kfInboxWorkflow } from '../workflows/kfInbox';
+import { kfCallbackSignal, type kfInbox, type KfCallback } from '../workflows/kfInbox';
 
 export interface KfCallbackEvent {
   openKfId: string;
@@ -11,7 +11,7 @@ export interface KfCallbackEvent {
 
 export function kfInboxSink(temporal: Client, taskQueue: string) {
   return async ({ openKfId, token }: KfCallbackEvent): Promise<void> => {
-    await temporal.workflow.signalWithStart<typeof kfInboxWorkflow, [{ token?: string }]>('kfInboxWorkflow', {
+    await temporal.workflow.signalWithStart<typeof kfInbox, [KfCallback]>('kfInbox', {
       workflowId: kfInboxWorkflowId(openKfId),
       taskQueue,
       args: [{ openKfId }],

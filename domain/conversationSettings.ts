@@ -21,11 +21,20 @@ export const conversationSettingsSchema = z.object({
   /** Human phase: "still there?" nudge after this much silence, close after as much again. */
   humanIdleNudgeMs: ms.default(10 * 60_000),
   humanIdleCloseMs: ms.default(5 * 60_000),
-  /** How long a closed conversation waits for the satisfaction survey click. */
+  /** After close: how long the session waits for the survey click (and forwards anything else). */
   csatWaitMs: ms.default(10 * 60_000),
   /** WeCom: replies only within 48 h of the customer's last message, at most 5 per message. */
   replyWindowMs: ms.default(48 * 3600_000),
   maxRepliesPerCustomerMessage: z.number().int().min(1).default(5),
+  /** Of those, how many notices (assignment, "still queued"…) always leave to people. */
+  repliesReservedForPeople: z.number().int().min(0).default(2),
+  /** How often a queued conversation asks routing again once nobody who could serve it is online (backs off to this). */
+  routingRetryMaxMs: ms.default(60_000),
+  /** Customer turns the bot takes per minute at most; later messages wait and are answered as one turn. */
+  botTurnsPerMinute: z.number().int().min(1).default(10),
+  /** The longest a burst of messages is gathered into one turn. */
+  burstMaxMs: ms.default(10_000),
+
   /** Ticket SLA by priority, in hours. */
   ticketDueHours: z
     .object({ low: z.number(), normal: z.number(), high: z.number(), urgent: z.number() })

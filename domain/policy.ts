@@ -17,7 +17,9 @@ export type HandoffReason =
   | 'high_risk'
   | 'vip'
   | 'agent_requested'
-  | 'bot_unavailable';
+  | 'bot_unavailable'
+  /** The customer came back right after a session with a person (or a dissatisfied rating) and the bot could not place it. */
+  | 'follow_up';
 
 export type PolicyDecision =
   | { kind: 'answer'; entryId: string; answer: string; askConfirmation: boolean; nextBest: boolean }
@@ -43,6 +45,8 @@ export interface PolicyInput {
   memory: PolicyMemory;
   customerTier?: string;
   config?: PolicyConfig;
+  /** The customer's previous session, when there was one: a message right after close continues it. */
+  previousSession?: { minutesSinceClose: number; hadHuman: boolean; csat?: string };
 }
 
 export function initialMemory(): PolicyMemory {
@@ -143,8 +147,19 @@ export function decide(input: PolicyInput): { decision: PolicyDecision; memory: 
     return answer(top, false, u.candidates.slice(1));
   }
 
-  // 6. Not understood: ask again, then hand over.
+  // 6. Not understood: ask again, then hand over. Right after a session with a person (or one the
+  // customer rated badly) a message the bot cannot place is about that session: back to people.
   memory.notUnderstood = before.notUnderstood + 1;
+  const previous = input.previousSession;
+  const followUpWindow = (config as { followUpWindowMinutes?: number }).followUpWindowMinutes ?? 0;
+  if (
+    previous &&
+    previous.minutesSinceClose <= followUpWindow &&
+    (previous.hadHuman || previous.csat === 'dissatisfied') &&
+    !u.smalltalk
+  ) {
+    return handoff('follow_up');
+  }
   if (
     config.vipHandoffOnNotUnderstood &&
     (config.tierBonus as Record<string, number>)[input.customerTier ?? ''] !== undefined

@@ -11,6 +11,7 @@ export const replies = {
   inWecomPool: (waitMs: number) =>
     fill(texts.inWecomPool, { minutes: String(Math.max(1, Math.round(waitMs / 60_000))) }),
   ticketCreated: (ticketNo: string) => fill(texts.ticketCreated, { ticketNo }),
+  ticketCreatedEnded: (ticketNo: string) => fill(texts.ticketCreatedEnded, { ticketNo }),
   ticketPending: (ticketNo: string) => fill(texts.ticketPending, { ticketNo }),
   ticketStatus: (ticketNo: string, status: keyof typeof texts.ticketStatusNames, note?: string) =>
     fill(texts.ticketStatus, { ticketNo, status: texts.ticketStatusNames[status] ?? status, note: note ?? '' }).trim(),

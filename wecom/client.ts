@@ -14,7 +14,13 @@ export interface WecomClientOptions {
   /** Attempts for retryable failures (busy, rate limit, 5xx, network). */
   maxAttempts?: number;
   retryDelayMs?: number;
+  /** One HTTP request's timeout. */
   timeoutMs?: number;
+  /**
+   * All attempts of one call together (WECOM_CALL_BUDGET_MS by default): the calling activity's
+   * timeout is set above it, so the client gives up and Temporal retries, never the other way round.
+   */
+  budgetMs?: number;
   /** Called after every API call, for metrics and logs. */
   onCall?: (call: { path: string; ms: number; errcode?: number; error?: string }) => void;
 }
@@ -75,6 +81,9 @@ interface CachedToken {
 }
 const tokenCache = new Map<string, Promise<CachedToken>>();
 
+/** How long one client call may take with its own retries (activities allow more than this). */
+export const WECOM_CALL_BUDGET_MS = 15_000;
+
 class RetryableError extends Error {}
 
 export class WecomClient implements KfApi {
@@ -82,12 +91,14 @@ export class WecomClient implements KfApi {
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
   private readonly timeoutMs: number;
+  private readonly budgetMs: number;
 
   constructor(private readonly options: WecomClientOptions) {
     this.cacheKey = `${options.baseUrl}|${options.corpId}|${options.secret}`;
     this.maxAttempts = options.maxAttempts ?? 4;
     this.retryDelayMs = options.retryDelayMs ?? 500;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.budgetMs = options.budgetMs ?? WECOM_CALL_BUDGET_MS;
   }
 
   /** The cached access token, fetched when missing, near expiry, or when `force`d. */
@@ -251,18 +262,22 @@ export class WecomClient implements KfApi {
   }
 
   private async withRetries<T>(path: string, attempt: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.budgetMs;
     for (let tries = 1; ; tries++) {
       try {
         return await attempt();
       } catch (error) {
         const retryable =
           error instanceof RetryableError || (error instanceof WecomApiError && RETRY_CODES.has(error.errcode));
-        if (!retryable || tries >= this.maxAttempts) {
+        const delay = this.retryDelayMs * 2 ** (tries - 1);
+        // Another attempt only if it could finish within the budget (a full request timeout after the pause).
+        const outOfTime = Date.now() + delay + this.timeoutMs > deadline;
+        if (!retryable || tries >= this.maxAttempts || outOfTime) {
           if (error instanceof RetryableError)
             throw new Error(`WeCom ${path} failed after ${tries} attempts: ${error.message}`);
           throw error;
         }
-        await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs * 2 ** (tries - 1)));
+        await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
   }

@@ -14,7 +14,7 @@ import { seedAgents } from '../activities/routing';
 import type { Config } from '../config/env';
 import type { Logger } from '../config/logger';
 import { WecomClient } from '../wecom/client';
-import { AgentSlotModel } from '../db/models/agentSlot';
+import { ensureIdempotencyIndexes } from '../db/indexes';
 
 const KB_RELOAD_MS = 30_000;
 
@@ -66,8 +66,8 @@ export async function buildActivityDeps(
   }, KB_RELOAD_MS);
   reload.unref();
 
-  // Routing's atomic reservation relies on agent_slots' unique index: build it before any work.
-  await AgentSlotModel.init();
+  // Appends and routing's atomic reservation rely on unique indexes: build them before any work.
+  await ensureIdempotencyIndexes();
   const agents = await seedAgents(config.AGENTS_FILE);
   if (agents > 0) log.info({ agents, file: config.AGENTS_FILE }, 'agents seeded');
 
@@ -81,8 +81,8 @@ export async function buildActivityDeps(
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       humanMode: config.HUMAN_MODE,
       settings: config.CONVERSATION_SETTINGS,
-      understand: (text, recent) =>
-        llm ? refineWithLlm(engine.understand(text, recent), text, engine, llm) : engine.understand(text, recent),
+      understand: (text, recent) => engine.understand(text, recent),
+      refine: llm ? (understood, text) => refineWithLlm(understood, text, engine, llm) : undefined,
       summarize: llm ? ({ reason, transcript }) => llm.summarize(reason, transcript) : undefined,
       alertWebhookUrl: config.ALERT_WEBHOOK_URL,
     },

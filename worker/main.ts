@@ -13,6 +13,7 @@ import { startMetricsServer } from './metricsServer';
 import { buildActivityDeps } from './dependencies';
 import { ensureSearchAttributes } from './searchAttributes';
 import { retryUntil } from '../config/retry';
+import { slotReaper, SLOT_REAPER_WORKFLOW_ID } from '../workflows/slotReaper';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -64,6 +65,16 @@ async function main(): Promise<void> {
       worker.shutdown();
     });
   }
+
+  // Frees the slots of conversations that ended abnormally; one reaper per task queue.
+  await temporal.workflow
+    .start(slotReaper, {
+      workflowId: `${SLOT_REAPER_WORKFLOW_ID}:${config.TEMPORAL_TASK_QUEUE}`,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [{}],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    })
+    .catch((error: unknown) => log.warn({ error: (error as Error).message }, 'slot reaper not started'));
 
   running = true;
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metricsPort: config.WORKER_METRICS_PORT }, 'worker running');

@@ -1,9 +1,17 @@
 // The conversation workflow's contract: ids, the inbound signal, agent-action updates, the console
 // query and their payload types. Written once here; the workflow, the api and the tests import it.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../domain/conversationEvents';
+import type { ConversationState } from '../domain/lifecycle';
 
-export type CsState = 'bot' | 'confirming' | 'queued' | 'human' | 'ticket' | 'closed';
+export type CsState = ConversationState;
 export type HumanMode = 'console' | 'wecom';
+
+/**
+ * The workflow type of new conversations (workflows/conversation/). Conversations started before it
+ * run `conversationWorkflow` (workflows/legacy/) until they move over at their next wait.
+ */
+export const CONVERSATION_WORKFLOW = 'conversation';
 
 export const conversationWorkflowId = (openKfId: string, externalUserId: string, session: number) =>
   `conv:${openKfId}:${externalUserId}:${session}`;
@@ -77,6 +85,16 @@ export interface ConversationSnapshot {
   timersDue: Record<string, number>;
   csat?: string;
   closedReason?: string;
+  /** When the conversation started waiting for a person (queued) and when its agent got it. */
+  queuedAt?: number;
+  assignedAt?: number;
+  /** WeCom's session state as the conversation knows it (0 new … 4 ended), and its servicer. */
+  wecomState?: number;
+  wecomServicer?: string;
+  /** After the last allowed reassignment the conversation stays with its agent and is escalated. */
+  escalated?: boolean;
+  /** Agents who let this conversation's first response lapse: never offered it again. */
+  lapsedAgents?: string[];
 }
 
 // ---- the inbound signal (from the kf inbox) ----
@@ -90,25 +108,62 @@ export interface TicketUpdate {
 }
 export const ticketUpdatedSignal = defineSignal<[TicketUpdate]>('ticketUpdated');
 
-// ---- agent actions (updates with validators) ----
-export interface AgentReply {
+// ---- agent availability and routing (from the api when agents change status) ----
+export interface AgentAvailability {
   agentId: string;
+  status: 'online' | 'away' | 'offline';
+}
+/** The agent is away or offline: a conversation they hold goes back to the queue and is re-routed. */
+export const agentUnavailableSignal = defineSignal<[AgentAvailability]>('agentUnavailable');
+/** Capacity appeared (an agent came online): a queued conversation asks routing again at once. */
+export const routingChangedSignal = defineSignal<[]>('routingChanged');
+
+// ---- agent actions (updates with validators) ----
+/**
+ * Every action names the agent it is for (`agentId`: the conversation's agent, or who takes it
+ * over); `actor` is who asked when that is not the agent themselves (a supervisor), and `reason`
+ * is recorded with the action in the conversation's events.
+ */
+export interface ActionBase {
+  agentId: string;
+  actor?: Actor;
+  reason?: string;
+}
+export interface AgentReply extends ActionBase {
   text: string;
 }
-export interface AgentRef {
-  agentId: string;
-}
-export interface TransferRequest {
-  agentId: string;
+export type AgentRef = ActionBase;
+export interface TransferRequest extends ActionBase {
   toAgentId?: string;
   toSkill?: string;
 }
-export interface TicketRequest {
-  agentId: string;
+export interface TicketRequest extends ActionBase {
   title: string;
   description?: string;
   priority?: 'low' | 'normal' | 'high' | 'urgent';
 }
+
+/**
+ * Why an action was refused: the ApplicationFailure type of a rejected or failed update. The api
+ * maps them to HTTP: invalid_request and unknown_agent 400, the rest 409.
+ */
+export const actionFailureTypes = {
+  /** The request itself is wrong (empty text, transfer to yourself, over WeCom's size). */
+  invalidRequest: 'invalid_request',
+  /** The conversation is not in a state where this can be done. */
+  wrongState: 'wrong_state',
+  /** The conversation is another agent's (and the caller is no supervisor). */
+  notYours: 'not_yours',
+  /** No such agent. */
+  unknownAgent: 'unknown_agent',
+  /** The agent cannot take it now: offline, away, full, or not serving in WeCom. */
+  agentUnavailable: 'agent_unavailable',
+  /** Another action on this conversation is being applied; try again. */
+  busy: 'busy',
+  /** The conversation is closing. */
+  closing: 'closing',
+} as const;
+export type ActionFailureType = (typeof actionFailureTypes)[keyof typeof actionFailureTypes];
 
 /** sent is false when WeCom's rules (48 h, 5 replies) did not allow the reply; see the events. */
 export const agentReplyUpdate = defineUpdate<{ msgid: string; sent: boolean }, [AgentReply]>('agentReply');

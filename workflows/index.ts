@@ -1,4 +1,8 @@
 // Every workflow the worker registers. Deterministic code only: see eslint.config.mjs.
-export { conversationWorkflow } from './conversation';
+export { conversation } from './conversation';
 export { echoWorkflow } from './echo';
-export { kfInboxWorkflow } from './kfInbox';
+export { kfInbox } from './kfInbox';
+export { slotReaper } from './slotReaper';
+// The first versions, kept while runs started on them finish or move over.
+export { conversationWorkflow } from './legacy/conversationWorkflow';
+export { kfInboxWorkflow } from './legacy/kfInboxWorkflow';

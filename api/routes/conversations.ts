@@ -2,14 +2,16 @@
 // workflow, the transcript, and the agent actions as workflow updates (validated twice: zod here,
 // the workflow's update validators there). Agents set their status here too.
 import { Router, type Response } from 'express';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { setAgentStatus } from '../../activities/routing';
 import { AgentModel } from '../../db/models/agent';
 import { heldConversations } from '../../db/models/agentSlot';
 import { ConversationModel } from '../../db/models/conversation';
 import { MessageModel } from '../../db/models/message';
+import { announceAgentStatus } from '../agentPresence';
 import {
+  actionFailureTypes,
   agentReplyUpdate,
   createTicketUpdate,
   resolveUpdate,
@@ -44,14 +46,21 @@ const actions = {
 
 const states = ['bot', 'confirming', 'queued', 'human', 'ticket', 'closed'] as const;
 
+/** A refused action's failure type → HTTP: the request is wrong (400) or cannot be done now (409). */
+const BAD_REQUEST: string[] = [actionFailureTypes.invalidRequest, actionFailureTypes.unknownAgent];
+
 async function answerWorkflowErrors(res: Response, work: () => Promise<unknown>): Promise<void> {
   try {
     res.json(await work());
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw new HttpError(404, 'no such conversation');
-    // A rejected update (its validator threw) says why: the conversation is not in that state, …
-    if (error instanceof WorkflowUpdateFailedError)
-      throw new HttpError(409, (error.cause as Error | undefined)?.message ?? error.message);
+    // A refused action says why and what kind of refusal it is (workflows/conversationContract.ts).
+    if (error instanceof WorkflowUpdateFailedError) {
+      const cause = error.cause;
+      const type = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+      const message = (cause as Error | undefined)?.message ?? error.message;
+      throw new HttpError(type && BAD_REQUEST.includes(type) ? 400 : 409, message, type ? { reason: type } : undefined);
+    }
     throw error;
   }
 }
@@ -114,6 +123,7 @@ export function conversationRoutes(temporal: Client): Router {
     const { status } = parseBody(z.object({ status: z.enum(['online', 'away', 'offline']) }), req.body);
     const held = await setAgentStatus(req.params.agentId, status);
     if (held === undefined) throw new HttpError(404, `no agent ${req.params.agentId}`);
+    await announceAgentStatus(temporal, req.params.agentId, status, held);
     res.json({ agentId: req.params.agentId, status, conversations: held });
   });
 

@@ -24,6 +24,7 @@ const conversationSchema = new Schema(
     startedAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     queuedAt: { type: Date },
+    assignedAt: { type: Date },
     closedAt: { type: Date },
     /** The workflow's own sequence number of this mirror write: older writes never win. */
     revision: { type: Number, required: true },

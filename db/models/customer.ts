@@ -15,6 +15,17 @@ const customerSchema = new Schema(
     /** The current (or last) session number; bumped only once the previous session has closed. */
     session: { type: Number, default: 1 },
     lastAgentId: { type: String },
+    /** What the last closed session leaves for the next one: a message right after close is understood with it. */
+    lastSession: {
+      conversationId: String,
+      closedAt: Number,
+      closedReason: String,
+      recentCustomerTurns: [String],
+      lastAnsweredEntryId: String,
+      handoffReason: String,
+      agentId: String,
+      csat: String,
+    },
     profileFetchedAt: { type: Date },
   },
   { collection: 'customers', versionKey: false },

@@ -88,7 +88,7 @@ describe('conversation lifecycle (console mode)', () => {
       (session) => session.service_state === 4,
     );
 
-    await stack.click(customer, 'csat_satisfied', '满意');
+    await stack.choose(customer, '满意');
     const mirror = await stack.until(
       'the survey answer',
       () => ConversationModel.findOne({ conversationId }).lean(),

@@ -8,7 +8,7 @@ import { EventModel } from '../../db/models/event';
 import { ConversationModel } from '../../db/models/conversation';
 import { conversationSettings } from '../../domain/conversationSettings';
 import { defaultPolicyConfig } from '../../domain/policy';
-import { conversationWorkflow, type ConversationInput } from '../../workflows/conversation';
+import { conversation, type ConversationInput } from '../../workflows/conversation';
 import { conversationWorkflowId } from '../../workflows/conversationContract';
 import { fastSettings, startStack, type Stack } from '../support/stack';
 
@@ -77,7 +77,7 @@ describe('conversation policy', () => {
       settings: conversationSettings(fastSettings),
       policy: strict,
     };
-    await stack.client.workflow.start(conversationWorkflow, {
+    await stack.client.workflow.start(conversation, {
       workflowId: conversationWorkflowId(stack.openKfId, customer, 1),
       taskQueue: stack.config.TEMPORAL_TASK_QUEUE,
       args: [input],

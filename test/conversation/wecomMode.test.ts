@@ -74,7 +74,7 @@ describe('conversation in wecom mode', () => {
       (m) => m.some((x) => x.content.includes('评价')),
     );
     assert.equal(survey.at(-1)?.via, 'send_msg_on_event');
-    await stack.click(customer, 'csat_neutral', '一般');
+    await stack.choose(customer, '一般');
     await stack.until(
       'the survey answer',
       () => ConversationModel.findOne({ conversationId }).lean(),

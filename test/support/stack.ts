@@ -45,6 +45,8 @@ export interface Stack {
   close(): Promise<void>;
   say(customer: string, text: string): Promise<void>;
   click(customer: string, menuId: string, content: string): Promise<void>;
+  /** The customer taps the item with this text in the newest menu that has one (its real id). */
+  choose(customer: string, content: string): Promise<string>;
   /** What the customer has received so far (contents). */
   received(customer: string): Promise<string[]>;
   /** Polls until the predicate holds; fails with the last value. */
@@ -138,6 +140,13 @@ export async function startStack(
     },
     async click(customer, menuId, content) {
       await sandbox.control(`/sandbox/customers/${customer}/menu-click`, { menuId, content, openKfId });
+    },
+    async choose(customer, content) {
+      const menus = (await sandbox.inbox(customer)).filter((m) => m.menu?.some((item) => item.content === content));
+      const item = menus.at(-1)?.menu?.find((i) => i.content === content);
+      if (!item) throw new Error(`${customer} has no menu with ${content}`);
+      await stack.click(customer, item.id, content);
+      return item.id;
     },
     async received(customer) {
       return (await sandbox.inbox(customer)).map((m) => m.content);

@@ -1,11 +1,13 @@
-// One customer session as a durable state machine: bot → confirming → queued → human → ticket →
-// closed (DESIGN.md §4). Every side effect is an activity; every decision is this deterministic
-// code or a pure domain/ function; every wait is a durable timer, a signal or an update.
+// The first version of the conversation workflow, frozen: conversations started on it keep
+// replaying here (test/fixtures/histories), and at their next wait they move over to the current
+// workflow (workflows/conversation/, type `conversation`) with everything they carry, by
+// continue-as-new behind the patch MOVE_TO_CURRENT_PATCH. Only that move is new code in this file.
 import {
   allHandlersFinished,
   condition,
   continueAsNew,
   log,
+  makeContinueAsNewFunc,
   patched,
   proxyActivities,
   setHandler,
@@ -13,16 +15,16 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ConversationSettings } from '../domain/conversationSettings';
-import { outboundMsgid } from '../domain/msgid';
-import { decide, defaultPolicyConfig, initialMemory, type PolicyConfig, type PolicyMemory } from '../domain/policy';
-import { canReply } from '../domain/replyWindow';
-import { utf8Length, WECOM_TEXT_MAX_BYTES } from '../domain/wecomText';
-import type { Understanding } from '../domain/understanding';
-import type { ConversationActivities } from '../activities/conversation';
-import type { RoutingActivities } from '../activities/routing';
-import type { AlertActivities } from '../activities/alerts';
-import type { TicketActivities } from '../activities/tickets';
+import type { ConversationSettings } from '../../domain/conversationSettings';
+import { outboundMsgid } from '../../domain/msgid';
+import { decide, defaultPolicyConfig, initialMemory, type PolicyConfig, type PolicyMemory } from '../../domain/policy';
+import { canReply } from '../../domain/replyWindow';
+import { utf8Length, WECOM_TEXT_MAX_BYTES } from '../../domain/wecomText';
+import type { Understanding } from '../../domain/understanding';
+import type { ConversationActivities } from '../../activities/conversation';
+import type { RoutingActivities } from '../../activities/routing';
+import type { AlertActivities } from '../../activities/alerts';
+import type { TicketActivities } from '../../activities/tickets';
 import {
   agentReplyUpdate,
   createTicketUpdate,
@@ -40,7 +42,8 @@ import {
   type InboundMessage,
   type TicketUpdate,
   type TranscriptEntry,
-} from './conversationContract';
+  CONVERSATION_WORKFLOW,
+} from '../conversationContract';
 import {
   CsAgent,
   CsCustomerTier,
@@ -49,8 +52,10 @@ import {
   CsPriority,
   CsSkill,
   CsState as CsStateKey,
-} from './searchAttributes';
-import { replies } from '../domain/replies';
+} from '../searchAttributes';
+import { replies } from '../../domain/replies';
+import type { conversation } from '../conversation';
+import type { LegacyHandOver } from '../conversation/legacy';
 
 export interface ConversationInput {
   openKfId: string;
@@ -117,6 +122,8 @@ const alerts = proxyActivities<AlertActivities>({ startToCloseTimeout: '15 secon
 const tickets = proxyActivities<TicketActivities>({ startToCloseTimeout: '10 seconds' });
 
 const SERVICER_DIRECTORY_PATCH = 'wecom-servicer-directory';
+const MOVE_TO_CURRENT_PATCH = 'move-to-conversation-workflow';
+const continueAsCurrent = makeContinueAsNewFunc<typeof conversation>({ workflowType: CONVERSATION_WORKFLOW });
 const SURVEY_THROUGH_END_CODE_PATCH = 'survey-through-end-code';
 /** How long a queued conversation trusts the list of serving servicers (wecom mode). */
 const SERVICER_DIRECTORY_TTL_MS = 60_000;
@@ -168,6 +175,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
       await close(closedReason);
       break;
     }
+    await moveToCurrent();
     switch (s.state) {
       case 'bot':
       case 'confirming':
@@ -320,6 +328,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
     // Conversations started before the servicer directory existed keep routing as they did.
     const directory = humanMode === 'wecom' && patched(SERVICER_DIRECTORY_PATCH);
     while (s.state === 'queued' && !closedReason) {
+      await moveToCurrent();
       if (directory && (!servicers || now() - servicers.at >= SERVICER_DIRECTORY_TTL_MS)) {
         servicers = { userIds: await act.listServingServicers({ openKfId }), at: now() };
       }
@@ -421,6 +430,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   async function humanTurn(): Promise<void> {
     let nudged = false;
     while (s.state === 'human' && !closedReason) {
+      await moveToCurrent();
       const due: Record<string, number> = {};
       if (s.agentRepliedAt === undefined) due.firstResponseSla = (s.assignedAt ?? now()) + settings.firstResponseSlaMs;
       due[nudged ? 'humanIdleClose' : 'humanIdleNudge'] =
@@ -555,6 +565,17 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
   }
 
   // ================================================================ helpers
+
+  /**
+   * Moves a running conversation to the current workflow version: only between steps, never while
+   * closing or while an agent's action is in flight (its handler waits on this loop).
+   */
+  async function moveToCurrent(): Promise<void> {
+    if (closedReason || isClosed() || !allHandlersFinished()) return;
+    if (!patched(MOVE_TO_CURRENT_PATCH)) return;
+    const handOver: LegacyHandOver = { ...s, pendingTicketUpdates };
+    await continueAsCurrent({ ...input, carried: undefined, fromLegacy: handOver });
+  }
 
   function isClosed(): boolean {
     return s.state === 'closed';

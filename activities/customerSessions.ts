@@ -1,0 +1,174 @@
+// Which conversation a customer's message belongs to. A customer has one session at a time, numbered
+// on their record; messages go to the current one (signal-with-start). A session whose workflow
+// has finished refuses the start (its id is never reused), so the number is bumped and a new
+// session starts. A session that has closed but still runs (waiting for the survey) receives the
+// message and forwards it itself, so nothing said in that gap is lost or answered twice.
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { CustomerModel } from '../db/models/customer';
+import { MessageModel } from '../db/models/message';
+import { insertOnce } from '../db/insertOnce';
+import { parseMenuId } from '../domain/menus';
+import { defaultPolicyConfig } from '../domain/policy';
+import type { ConversationSettings } from '../domain/conversationSettings';
+import type { ConversationInput } from '../workflows/conversation/input';
+import {
+  CONVERSATION_WORKFLOW,
+  conversationWorkflowId,
+  inboundSignal,
+  type HumanMode,
+  type InboundMessage,
+} from '../workflows/conversationContract';
+import { CsOpenKfId, CsState } from '../workflows/searchAttributes';
+
+export interface SessionDeps {
+  temporal: Client;
+  taskQueue: string;
+  humanMode: HumanMode;
+  settings: ConversationSettings;
+}
+
+const startsConversation = (message: InboundMessage) =>
+  message.origin === 'customer' || message.event?.type === 'enter_session';
+
+export function customerSessions(deps: SessionDeps) {
+  const { temporal } = deps;
+
+  async function currentSession(openKfId: string, externalUserId: string): Promise<number> {
+    const customer = await CustomerModel.findOneAndUpdate(
+      { openKfId, externalUserId },
+      { $setOnInsert: { openKfId, externalUserId, session: 1, tier: 'normal', tags: [] } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean();
+    return customer!.session;
+  }
+
+  /** The customer's session number after `closed`, bumped once however many callers ask. */
+  async function nextSession(openKfId: string, externalUserId: string, closed: number): Promise<number> {
+    const bumped = await CustomerModel.findOneAndUpdate(
+      { openKfId, externalUserId, session: closed },
+      { $inc: { session: 1 } },
+      { returnDocument: 'after' },
+    ).lean();
+    if (bumped) return bumped.session;
+    const current = await CustomerModel.findOne({ openKfId, externalUserId }).lean();
+    return Math.max(current?.session ?? closed + 1, closed + 1);
+  }
+
+  async function signalOnly(workflowId: string, messages: InboundMessage[]): Promise<boolean> {
+    try {
+      await temporal.workflow.getHandle(workflowId).signal(inboundSignal, messages);
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
+  /** Signal-with-start of the session, or of the next one when it has finished; the id used. */
+  async function startOrSignal(openKfId: string, externalUserId: string, session: number, messages: InboundMessage[]) {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const workflowId = conversationWorkflowId(openKfId, externalUserId, session);
+      const input: ConversationInput = {
+        openKfId,
+        externalUserId,
+        session,
+        humanMode: deps.humanMode,
+        settings: deps.settings,
+        policy: defaultPolicyConfig,
+      };
+      try {
+        await temporal.workflow.signalWithStart(CONVERSATION_WORKFLOW, {
+          workflowId,
+          taskQueue: deps.taskQueue,
+          args: [input],
+          signal: inboundSignal,
+          signalArgs: [messages],
+          // A finished session keeps its id: the next one gets a new number instead.
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          typedSearchAttributes: [
+            { key: CsState, value: 'bot' },
+            { key: CsOpenKfId, value: openKfId },
+          ],
+        });
+        return workflowId;
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        session = await nextSession(openKfId, externalUserId, session);
+      }
+    }
+    throw new Error(`could not find a free session id for ${openKfId}/${externalUserId}`);
+  }
+
+  /** Idempotent: unique msgid, appended once. */
+  async function storeInbound(
+    openKfId: string,
+    externalUserId: string,
+    conversationId: string,
+    messages: InboundMessage[],
+  ) {
+    await insertOnce(
+      MessageModel,
+      messages.map((m) => ({
+        msgid: m.msgid,
+        conversationId,
+        openKfId,
+        externalUserId,
+        direction: 'in',
+        from: m.origin === 'servicer' ? 'agent' : m.origin === 'event' ? 'system' : 'customer',
+        msgtype: m.kind === 'event' ? `event:${m.event?.type ?? 'unknown'}` : m.kind,
+        text: m.text,
+        menuId: m.menuId,
+        agentId: m.servicerUserId,
+        sentAt: new Date(m.sendTime * 1000),
+      })),
+    );
+  }
+
+  return {
+    nextSession,
+    startOrSignal,
+
+    /** One customer's messages from a sync_msg page into their conversation, and the transcript. */
+    async deliverToCustomer(openKfId: string, externalUserId: string, messages: InboundMessage[]): Promise<void> {
+      const session = await currentSession(openKfId, externalUserId);
+      // A survey click belongs to the session that asked, running or not; it never starts one.
+      const surveys = messages.filter((m) => parseMenuId(m.menuId)?.menu === 'survey');
+      for (const click of surveys) {
+        const asked = parseMenuId(click.menuId);
+        const target = conversationWorkflowId(
+          openKfId,
+          externalUserId,
+          asked?.menu === 'survey' && asked.session !== undefined ? asked.session : session,
+        );
+        await signalOnly(target, [click]);
+        await storeInbound(openKfId, externalUserId, target, [click]);
+      }
+      const rest = messages.filter((m) => !surveys.includes(m));
+      if (rest.length === 0) return;
+      let conversationId = conversationWorkflowId(openKfId, externalUserId, session);
+      if (rest.some(startsConversation)) {
+        conversationId = await startOrSignal(openKfId, externalUserId, session, rest);
+      } else {
+        // Events for a session that no longer runs (a late msg_send_fail) drive nothing, but
+        // stay in the transcript.
+        await signalOnly(conversationId, rest);
+      }
+      await storeInbound(openKfId, externalUserId, conversationId, rest);
+    },
+
+    /** From a closed session that still runs: what the customer said after it closed opens the next. */
+    async forwardToNextSession(req: {
+      openKfId: string;
+      externalUserId: string;
+      closedSession: number;
+      messages: InboundMessage[];
+    }): Promise<string> {
+      const next = await nextSession(req.openKfId, req.externalUserId, req.closedSession);
+      const conversationId = await startOrSignal(req.openKfId, req.externalUserId, next, req.messages);
+      // The transcript moves with them: the next session is where they were answered.
+      await MessageModel.updateMany({ msgid: { $in: req.messages.map((m) => m.msgid) } }, { $set: { conversationId } });
+      return conversationId;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// The conversation's activities with their timeouts. Each timeout is above the budget of what the
+// activity waits on (the WeCom client gives up after WECOM_CALL_BUDGET_MS, an LLM after
+// LLM_TURN_BUDGET_MS), so an activity is never cut off while its own retries are still running.
+import { proxyActivities } from '@temporalio/workflow';
+import type { AlertActivities } from '../../activities/alerts';
+import type { ConversationActivities } from '../../activities/conversation';
+import type { InboxActivities } from '../../activities/inbox';
+import type { RoutingActivities } from '../../activities/routing';
+import type { TicketActivities } from '../../activities/tickets';
+
+/** Understanding: a few quick tries; if the engine itself is down the customer gets a human. */
+export const brain = proxyActivities<Pick<ConversationActivities, 'understand' | 'buildHandoffCard'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 3, initialInterval: '500 milliseconds' },
+});
+
+/**
+ * Talking to WeCom and recording: retried until it works (a WeCom or MongoDB outage delays the
+ * conversation, never loses a message), for at most an hour; after that the conversation records
+ * the failure and goes on, and the deployment-error alert has been raised long before.
+ */
+const untilFixed = {
+  scheduleToCloseTimeout: '1 hour',
+  retry: { initialInterval: '1 second', maximumInterval: '60 seconds' },
+} as const;
+
+export const wecom = proxyActivities<
+  Pick<
+    ConversationActivities,
+    'record' | 'openConversation' | 'setServiceState' | 'claimSession' | 'listServingServicers'
+  >
+>({ startToCloseTimeout: '45 seconds', ...untilFixed });
+
+/** A turn's messages: several WeCom calls, with a heartbeat before each, so a lost worker is noticed in seconds. */
+export const delivery = proxyActivities<Pick<ConversationActivities, 'deliver'>>({
+  startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: '20 seconds',
+  ...untilFixed,
+});
+
+export const routing = proxyActivities<RoutingActivities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+export const alerts = proxyActivities<AlertActivities>({ startToCloseTimeout: '15 seconds' });
+
+export const tickets = proxyActivities<TicketActivities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+export const sessions = proxyActivities<Pick<InboxActivities, 'forwardToNextSession'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});

@@ -1,0 +1,106 @@
+// What every phase works with: the state, the records, the one outbound path, the agent actions
+// waiting to be applied, and the one way to wait. Waiting applies agent actions first and wakes for
+// them, for a decision to close and for a due continue-as-new, so no phase can sleep through an
+// agent's request or run the history into Temporal's limit.
+import { condition, workflowInfo } from '@temporalio/workflow';
+import { conversationSettingsSchema } from '../../domain/conversationSettings';
+import type { SlaKind } from '../../domain/conversationEvents';
+import { defaultPolicyConfig, type PolicyConfig } from '../../domain/policy';
+import type { ConversationInput } from './input';
+import { Outbound } from './outbound';
+import { Records } from './records';
+import { alerts } from './activities';
+import { ConversationState, initialCarried, type Carried } from './state';
+
+// The workflow sandbox's Date.now() is the deterministic workflow clock.
+const workflowNow = () => Date.now(); // eslint-disable-line no-restricted-syntax
+
+/** An agent action recorded by its update handler, applied by the loop (actions.ts). */
+export interface PendingAction {
+  apply(c: Conversation): Promise<void>;
+}
+
+export class Conversation {
+  readonly state: ConversationState;
+  readonly records: Records;
+  readonly out: Outbound;
+  readonly policy: PolicyConfig;
+  /** Agent actions accepted but not yet applied, in order. */
+  readonly actions: PendingAction[] = [];
+  /** Set by actions.ts: applies every pending action (the loop's half of the handlers). */
+  applyActions: (c: Conversation) => Promise<void> = async () => undefined;
+
+  constructor(input: ConversationInput, carried?: Carried) {
+    const settings = conversationSettingsSchema.parse(input.settings);
+    this.state = new ConversationState(
+      {
+        conversationId: workflowInfo().workflowId,
+        openKfId: input.openKfId,
+        externalUserId: input.externalUserId,
+        session: input.session,
+        humanMode: input.humanMode,
+        settings,
+      },
+      carried ?? initialCarried(workflowNow()),
+    );
+    this.policy = input.policy ?? defaultPolicyConfig;
+    this.records = new Records(this.state, () => this.now());
+    this.out = new Outbound(
+      this.state,
+      this.records,
+      () => this.now(),
+      (kind, message) => this.breach(kind, message),
+    );
+  }
+
+  get d(): Carried {
+    return this.state.d;
+  }
+
+  get settings() {
+    return this.state.id.settings;
+  }
+
+  now(): number {
+    return workflowNow();
+  }
+
+  /** The conversation is leaving the current phase: closing, or an action moved it elsewhere. */
+  interrupted(phase: Carried['phase']): boolean {
+    return this.d.closing !== undefined || this.d.phase !== phase;
+  }
+
+  continueAsNewDue(): boolean {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength > this.settings.continueAsNewAfterEvents;
+  }
+
+  /**
+   * Sleeps until `until` or until `wake()` holds, applying agent actions before and after; writes
+   * pending records first so the console is current while the conversation waits.
+   * 'due' when the deadline passed; 'woke' otherwise (the caller re-reads the state).
+   */
+  async wait(phase: Carried['phase'], until: number, wake: () => boolean): Promise<'due' | 'woke'> {
+    await this.applyActions(this);
+    if (this.interrupted(phase)) return 'woke';
+    await this.records.flush();
+    await condition(
+      () => wake() || this.actions.length > 0 || this.interrupted(phase) || this.continueAsNewDue(),
+      Math.max(until - this.now(), 1),
+    );
+    await this.applyActions(this);
+    return this.now() >= until ? 'due' : 'woke';
+  }
+
+  /** An SLA breach: an event for analytics and an alert for supervisors. */
+  async breach(kind: SlaKind, message: string, repeat = false): Promise<void> {
+    this.records.add({ type: 'sla_breach', kind, agentId: this.d.agent?.agentId, repeat });
+    await alerts.raiseAlert({
+      alertId: `${this.state.id.conversationId}:${kind}:${this.d.eventSeq}`,
+      kind,
+      conversationId: this.state.id.conversationId,
+      message: `${message}（会话 ${this.state.id.conversationId}，客户 ${this.d.customer.nickname ?? this.state.id.externalUserId}）`,
+      priority: this.d.handoff?.priority,
+    });
+  }
+}
