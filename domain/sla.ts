@@ -21,9 +21,6 @@ export interface Due<K extends string> {
   kind: K;
 }
 
-const earliest = <K extends string>(dues: (Due<K> | undefined)[]): Due<K> =>
-  dues.filter((d): d is Due<K> => d !== undefined).reduce((a, b) => (b.at < a.at ? b : a));
-
 /**
  * After a breach the alert repeats at most once per interval: the first alert at the deadline,
  * the next one interval after the last, so a supervisor is reminded, never flooded.
@@ -36,15 +33,15 @@ export function nextAlertAt(deadline: number, lastAlertAt: number | undefined, i
 
 export interface QueueClock {
   queuedAt: number;
-  /** When the queue-wait alert was last raised. */
+  /** When the queue-wait alert was last raised, and how many have been. */
   lastAlertAt?: number;
+  alerts?: number;
 }
 
+/** The queue-wait SLA, then reminders at doubling intervals (a night with nobody online stays quiet). */
 export function queueDeadline(clock: QueueClock, sla: SlaSettings): Due<'queue_wait'> {
-  return {
-    at: nextAlertAt(clock.queuedAt + sla.queueWaitSlaMs, clock.lastAlertAt, sla.queueWaitSlaMs),
-    kind: 'queue_wait',
-  };
+  const interval = reminderInterval(sla.queueWaitSlaMs, clock.alerts);
+  return { at: nextAlertAt(clock.queuedAt + sla.queueWaitSlaMs, clock.lastAlertAt, interval), kind: 'queue_wait' };
 }
 
 /** The search widens (any skill, the rapid-support group) once the wait is over the SLA. */
@@ -60,8 +57,18 @@ export interface HumanClock {
   lastActivityAt: number;
   /** When the "still there?" nudge went out (reset by any activity). */
   nudgedAt?: number;
-  /** When the first-response alert was last raised for this assignment. */
+  /** When the first-response alert was last raised for this assignment, and how many have been. */
   lastFirstResponseAlertAt?: number;
+  firstResponseAlerts?: number;
+}
+
+/** Repeated alerts double their interval up to this (never more than one per SLA interval). */
+const REPEAT_ALERT_MAX_INTERVAL_MS = 3600_000;
+
+/** The interval before the next reminder after `alerts` alerts: the SLA, doubling, at most an hour. */
+export function reminderInterval(slaMs: number, alerts: number | undefined): number {
+  const doubled = slaMs * 2 ** Math.max((alerts ?? 1) - 1, 0);
+  return Math.max(Math.min(doubled, REPEAT_ALERT_MAX_INTERVAL_MS), slaMs);
 }
 
 export type HumanDueKind = 'first_response' | 'idle_nudge' | 'idle_close';
@@ -69,7 +76,11 @@ export type HumanDueKind = 'first_response' | 'idle_nudge' | 'idle_close';
 /** The first-response deadline (then one alert per interval), while the agent has not replied. */
 export function firstResponseDue(clock: HumanClock, sla: SlaSettings): number | undefined {
   if (clock.agentRepliedAt !== undefined) return undefined;
-  return nextAlertAt(clock.assignedAt + sla.firstResponseSlaMs, clock.lastFirstResponseAlertAt, sla.firstResponseSlaMs);
+  return nextAlertAt(
+    clock.assignedAt + sla.firstResponseSlaMs,
+    clock.lastFirstResponseAlertAt,
+    reminderInterval(sla.firstResponseSlaMs, clock.firstResponseAlerts),
+  );
 }
 
 /** "Still there?" after a silence, and closing after as much again. */
@@ -79,12 +90,14 @@ export function idleDue(clock: HumanClock, sla: SlaSettings): Due<'idle_nudge' |
     : { at: clock.nudgedAt + sla.humanIdleCloseMs, kind: 'idle_close' };
 }
 
+/**
+ * The next deadline with an agent. Idleness counts only once the agent has spoken: before that the
+ * silence is ours, and the customer is waiting, not gone.
+ */
 export function humanDeadline(clock: HumanClock, sla: SlaSettings): Due<HumanDueKind> {
   const firstResponse = firstResponseDue(clock, sla);
-  return earliest<HumanDueKind>([
-    firstResponse === undefined ? undefined : { at: firstResponse, kind: 'first_response' },
-    idleDue(clock, sla),
-  ]);
+  if (firstResponse !== undefined) return { at: firstResponse, kind: 'first_response' };
+  return idleDue(clock, sla);
 }
 
 /**

@@ -75,6 +75,12 @@ export class Conversation {
     return info.continueAsNewSuggested || info.historyLength > this.settings.continueAsNewAfterEvents;
   }
 
+  /** Applies pending agent actions; false when one moved the conversation out of this phase. */
+  async applyPending(phase: Carried['phase']): Promise<boolean> {
+    await this.applyActions(this);
+    return !this.interrupted(phase);
+  }
+
   /**
    * Sleeps until `until` or until `wake()` holds, applying agent actions before and after; writes
    * pending records first so the console is current while the conversation waits.

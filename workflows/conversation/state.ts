@@ -73,6 +73,7 @@ export interface Carried {
   queue?: {
     queuedAt: number;
     lastAlertAt?: number;
+    alerts?: number;
     /** How long to wait before asking routing again (backs off while nobody could serve it). */
     retryMs: number;
     /** wecom mode: WeCom's pool was tried once for this wait. */
@@ -84,6 +85,7 @@ export interface Carried {
     lastActivityAt: number;
     nudgedAt?: number;
     lastFirstResponseAlertAt?: number;
+    firstResponseAlerts?: number;
   };
   /** Agents who let the first response lapse (shown to supervisors). */
   lapsedAgents: string[];
@@ -217,9 +219,12 @@ export class ConversationState {
     if (d.phase === 'queued' && d.queue) due.queueWaitSla = queueDeadline(d.queue, settings).at;
     if (d.phase === 'human' && d.human) {
       const firstResponse = firstResponseDue(d.human, settings);
-      if (firstResponse !== undefined) due.firstResponseSla = firstResponse;
-      const idle = idleDue(d.human, settings);
-      due[idle.kind === 'idle_nudge' ? 'humanIdleNudge' : 'humanIdleClose'] = idle.at;
+      if (firstResponse !== undefined) {
+        due.firstResponseSla = firstResponse;
+      } else {
+        const idle = idleDue(d.human, settings);
+        due[idle.kind === 'idle_nudge' ? 'humanIdleNudge' : 'humanIdleClose'] = idle.at;
+      }
     }
     if (d.phase === 'ticket' && d.ticket) due.ticketSla = ticketDeadline(d.ticket, settings).at;
     return due;

@@ -47,6 +47,7 @@ async function firstResponseLapsed(c: Conversation): Promise<boolean> {
   const agent = d.agent;
   const repeat = human.lastFirstResponseAlertAt !== undefined;
   human.lastFirstResponseAlertAt = c.now();
+  human.firstResponseAlerts = (human.firstResponseAlerts ?? 0) + 1;
   const seconds = Math.round((c.now() - human.assignedAt) / 1000);
   await c.breach(
     'first_response',

@@ -20,7 +20,8 @@ export async function queuePhase(c: Conversation): Promise<void> {
   d.queue ??= { queuedAt: c.now(), retryMs: c.settings.routingRetryMs };
   let servicers: { userIds?: string[]; at: number } | undefined;
   while (d.phase === 'queued' && !d.closing && d.queue) {
-    if (c.continueAsNewDue()) return;
+    // An agent asking for this conversation goes before routing's choice.
+    if (c.continueAsNewDue() || !(await c.applyPending('queued'))) return;
     if (humanMode === 'wecom' && (!servicers || c.now() - servicers.at >= SERVICER_DIRECTORY_TTL_MS)) {
       servicers = { userIds: await wecom.listServingServicers({ openKfId }), at: c.now() };
     }
@@ -59,6 +60,7 @@ async function queueWaitBreached(c: Conversation): Promise<void> {
   const queue = c.d.queue!;
   const first = queue.lastAlertAt === undefined;
   queue.lastAlertAt = c.now();
+  queue.alerts = (queue.alerts ?? 0) + 1;
   const waited = Math.round((c.now() - queue.queuedAt) / 1000);
   await c.breach(
     'queue_wait',

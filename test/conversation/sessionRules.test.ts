@@ -1,0 +1,191 @@
+// WeCom's session rules and the edges of a conversation, on the time-skipping server: what may be
+// said while a servicer holds the session (wecom mode), the close that ends WeCom's session before
+// the conversation says closed and forwards what the customer says meanwhile, the survey's answer,
+// a message right after close, old menu clicks, texts over WeCom's 2,048 bytes, an agent going
+// offline, and ticket news that cannot reach the customer yet.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { BotEngine } from '../../bot/engine';
+import { confirmMenuId, surveyMenuId } from '../../domain/menus';
+import { utf8Length } from '../../domain/wecomText';
+import {
+  agentReplyUpdate,
+  agentUnavailableSignal,
+  createTicketUpdate,
+  resolveUpdate,
+  ticketUpdatedSignal,
+  transferUpdate,
+} from '../../workflows/conversationContract';
+import { agent, eventually, gate, startTimeline, World, type Timeline } from '../support/timeline';
+
+const MINUTE = 60_000;
+
+describe('WeCom session rules and conversation edges (time-skipping)', () => {
+  const world = new World([agent('zhaoliu', { skills: ['billing'] }), agent('lisi', { skills: ['billing'] })]);
+  let timeline: Timeline;
+  before(async () => {
+    timeline = await startTimeline(world);
+  });
+  afterEach(() => timeline?.endAll());
+  after(() => timeline?.close());
+
+  it('wecom mode: a session a servicer opened from the WeCom client starts with them, the bot silent', async () => {
+    world.session('wmOpened').state = 3;
+    world.session('wmOpened').servicer = 'lisi';
+    const story = await timeline.start('wmOpened', { humanMode: 'wecom' });
+    await story.say('在吗');
+    const snapshot = await story.until('with the servicer', (s) => s.state === 'human');
+    assert.equal(snapshot.agentId, 'lisi');
+    assert.deepEqual(world.textsTo(story.conversationId), [], 'no bot reply that WeCom would refuse');
+    assert.ok(!world.log.includes('trans 3>3'), 'the session is not moved away from the servicer');
+  });
+
+  it('wecom mode: a ticket made while a servicer holds the session is told through the end code; news waits for the customer', async () => {
+    world.servingServicers = ['zhaoliu', 'lisi'];
+    const story = await timeline.start('wmTicketWecom', { humanMode: 'wecom' });
+    await story.say('转人工');
+    const { agentId } = await story.until('with a servicer', (s) => s.state === 'human');
+    assert.equal(world.session('wmTicketWecom').state, 3);
+    const { ticketNo } = await story.handle.executeUpdate(createTicketUpdate, {
+      args: [{ agentId: agentId!, title: '设备离线', priority: 'high' }],
+    });
+    const told = world.sent.find((s) => s.conversationId === story.conversationId && s.text?.includes(ticketNo));
+    assert.ok(told?.code, 'the ticket notice went with the end-of-session code');
+    assert.equal(told?.outcome, 'sent');
+    assert.ok(!world.sent.some((s) => s.conversationId === story.conversationId && s.outcome === 'refused'));
+
+    await story.handle.signal(ticketUpdatedSignal, { ticketNo, status: 'in_progress', note: '已派单' });
+    await eventually('the news recorded as untold', () =>
+      world.eventsOf('ticket_status', story.conversationId).some((e) => e.data.notified === false),
+    );
+    await story.say('工单怎么样了');
+    await eventually('the news told when the customer writes', () =>
+      world.textsTo(story.conversationId).some((t) => t.includes('已派单')),
+    );
+    world.servingServicers = undefined;
+  });
+
+  it('wecom mode: a reassignment never tries 3→2 (WeCom forbids it)', async () => {
+    world.servingServicers = ['zhaoliu'];
+    world.agents.get('lisi')!.status = 'offline';
+    const story = await timeline.start('wmNoPool', { humanMode: 'wecom' });
+    await story.say('转人工');
+    await story.until('with zhaoliu', (s) => s.state === 'human' && s.agentId === 'zhaoliu');
+    await timeline.env.sleep(3 * MINUTE + 1000);
+    await story.until('back in the queue', (s) => s.state === 'queued');
+    await timeline.env.sleep(MINUTE);
+    assert.ok(!world.log.includes('trans 3>2'), world.log.join(', '));
+    world.agents.get('lisi')!.status = 'online';
+    world.servingServicers = undefined;
+  });
+
+  it('close: WeCom ends before the mirror says closed; what the customer says meanwhile opens the next session', async () => {
+    const story = await timeline.start('wmCloseRace');
+    await story.say('转人工');
+    const { agentId } = await story.until('an agent', (s) => s.state === 'human');
+    world.log.length = 0;
+    const held = gate();
+    world.deliverGate = held.promise;
+    const resolve = story.handle.executeUpdate(resolveUpdate, { args: [{ agentId: agentId! }] });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await story.say('客服就问了一句就结束了？');
+    world.deliverGate = undefined;
+    held.open();
+    await resolve;
+    await eventually('forwarded', () => world.forwarded.length > 0);
+    assert.equal(world.forwarded[0]!.messages[0]!.text, '客服就问了一句就结束了？');
+    assert.equal(world.forwarded[0]!.closedSession, 1);
+    const ended = world.log.indexOf('trans 1>4');
+    const closed = world.log.indexOf('mirror closed');
+    assert.ok(closed >= 0 && (ended < 0 || ended < closed), `WeCom ended before the mirror said closed: ${world.log}`);
+  });
+
+  it('a dissatisfied rating is acknowledged with a person offered; the next words are understood with the closed session', async () => {
+    const story = await timeline.start('wmUnhappy');
+    await story.say('转人工');
+    const { agentId } = await story.until('an agent', (s) => s.state === 'human');
+    await story.handle.executeUpdate(agentReplyUpdate, { args: [{ agentId: agentId!, text: '您好' }] });
+    await story.handle.executeUpdate(resolveUpdate, { args: [{ agentId: agentId! }] });
+    await story.say('不满意', surveyMenuId('dissatisfied', 1));
+    await eventually('the acknowledgement', () =>
+      world.textsTo(story.conversationId).some((t) => t.includes('很抱歉')),
+    );
+    const offer = world.sent.filter((s) => s.conversationId === story.conversationId && s.menu).at(-1);
+    assert.deepEqual(
+      offer?.menu?.items.map((i) => i.content),
+      ['转人工'],
+    );
+    const context = world.customers.get('wmUnhappy')?.lastSession;
+    assert.equal(context?.csat, 'dissatisfied');
+    assert.equal(context?.agentId, agentId);
+
+    // The next session (same customer, moments later) hands a message it cannot place back to people.
+    const next = await timeline.start('wmUnhappy');
+    await next.say('客服就问了一句就结束了？');
+    const handed = await next.until('handed off', (s) => s.state === 'queued' || s.state === 'human');
+    assert.equal(handed.handoff?.reason, 'follow_up');
+  });
+
+  it('a click on an old "did that help?" menu answers nothing', async () => {
+    const story = await timeline.start('wmOldMenu');
+    await story.say('运费怎么算');
+    await story.until('confirming', (s) => s.state === 'confirming');
+    await story.say('怎么开发票');
+    await eventually(
+      'the second answer',
+      () => world.textsTo(story.conversationId).filter((t) => t.includes('是否解决')).length === 2,
+    );
+    await story.say('未解决', confirmMenuId('no', 1));
+    await eventually(
+      'the stale click recorded',
+      () => world.eventsOf('stale_menu_click', story.conversationId).length === 1,
+    );
+    const snapshot = await story.snapshot();
+    assert.equal(snapshot.state, 'confirming', 'no handoff, no next-best answer');
+    assert.equal(world.eventsOf('handoff', story.conversationId).length, 0);
+    // The current menu's click still counts.
+    await story.say('已解决', confirmMenuId('yes', 2));
+    await story.until('resolved', (s) => s.state === 'closed' || s.closedReason === 'resolved_by_bot');
+  });
+
+  it('a knowledge-base answer over 2,048 bytes goes out in parts WeCom accepts', async () => {
+    const long = `${'请按以下步骤操作：打开App，进入设备页，长按设备图标，选择重置。'.repeat(40)}`;
+    world.engine = BotEngine.fromKnowledgeBase({
+      name: 'long',
+      skills: { tech: '技术支持' },
+      entries: [{ id: 'long', skill: 'tech', question: '设备怎么重置？', similar: [], answer: long, enabled: true }],
+    } as never);
+    try {
+      const story = await timeline.start('wmLong');
+      await story.say('设备怎么重置？');
+      await story.until('confirming', (s) => s.state === 'confirming');
+      const parts = world.sent.filter((s) => s.conversationId === story.conversationId && s.text);
+      assert.ok(parts.length >= 2, `${parts.length} parts`);
+      assert.ok(parts.every((p) => utf8Length(p.text!) <= 2048));
+    } finally {
+      world.engine = new World().engine;
+    }
+  });
+
+  it('an agent going offline hands every conversation back to routing, which serves it', async () => {
+    const story = await timeline.start('wmOffline');
+    await story.say('转人工');
+    const { agentId } = await story.until('an agent', (s) => s.state === 'human');
+    const other = agentId === 'zhaoliu' ? 'lisi' : 'zhaoliu';
+    world.agents.get(agentId!)!.status = 'offline';
+    await story.handle.signal(agentUnavailableSignal, { agentId: agentId!, status: 'offline' });
+    const served = await story.until('another agent', (s) => s.state === 'human' && s.agentId === other);
+    assert.equal(served.agentId, other);
+    assert.equal(world.eventsOf('requeued', story.conversationId)[0]?.data.why, 'agent_unavailable');
+    world.agents.get(agentId!)!.status = 'online';
+  });
+
+  it('a transfer to a skill goes back to the queue, never to the agent who passed it on', async () => {
+    const story = await timeline.start('wmSkill');
+    await story.say('转人工');
+    const { agentId } = await story.until('an agent', (s) => s.state === 'human');
+    await story.handle.executeUpdate(transferUpdate, { args: [{ agentId: agentId!, toSkill: 'billing' }] });
+    const next = await story.until('re-routed', (s) => s.state === 'human' && s.agentId !== agentId);
+    assert.notEqual(next.agentId, agentId);
+  });
+});

@@ -1,0 +1,463 @@
+// The conversation workflow on Temporal's time-skipping test server, with the world around it played
+// by plain functions typed from the real activities: hours and days of timers run in seconds. The
+// understanding is the real engine over the demo knowledge base (pure, in-process); WeCom's session
+// rules, the agents' roster and their slots, the records and the alerts are small in-memory models
+// a test can read and change. Stories that need real servers stay in the end-to-end tests.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Context } from '@temporalio/activity';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { Activities } from '../../activities';
+import type { DeliverRequest, EventRecord, MirrorRecord, SendOutcome } from '../../activities/outbound';
+import type { CustomerProfile } from '../../activities/session';
+import { BotEngine } from '../../bot/engine';
+import { loadKnowledgeBaseFile } from '../../bot/kb';
+import { conversationSettings, type ConversationSettings } from '../../domain/conversationSettings';
+import { defaultPolicyConfig } from '../../domain/policy';
+import { rankAgents, type RoutingRequest } from '../../domain/routing';
+import { apiMayMove, apiMaySend, type WecomServiceState, type WecomSession } from '../../domain/wecomSession';
+import { conversation, type ConversationInput } from '../../workflows/conversation';
+import {
+  conversationWorkflowId,
+  inboundSignal,
+  snapshotQuery,
+  type ConversationSnapshot,
+  type HumanMode,
+  type InboundMessage,
+} from '../../workflows/conversationContract';
+import { allSearchAttributes } from '../../workflows/searchAttributes';
+import { workflowBundle } from './servers';
+
+const demoEngine = BotEngine.fromKnowledgeBase(
+  loadKnowledgeBaseFile(path.resolve(__dirname, '../../kb/demo-faq.json')),
+);
+
+export interface FakeAgent {
+  agentId: string;
+  name: string;
+  wecomUserId?: string;
+  status: 'online' | 'away' | 'offline';
+  capacity: number;
+  skills: string[];
+  tier: 'junior' | 'senior' | 'supervisor';
+  groups: string[];
+}
+
+export const agent = (agentId: string, over: Partial<FakeAgent> = {}): FakeAgent => ({
+  agentId,
+  name: agentId,
+  wecomUserId: agentId,
+  status: 'online',
+  capacity: 3,
+  skills: [],
+  tier: 'junior',
+  groups: [],
+  ...over,
+});
+
+export interface Sent {
+  conversationId: string;
+  msgid: string;
+  from: string;
+  text?: string;
+  menu?: { head: string; items: { id: string; content: string }[] };
+  code?: string;
+  outcome: SendOutcome['status'];
+  at: number;
+}
+
+type Fakes = Pick<
+  Activities,
+  | 'understand'
+  | 'buildHandoffCard'
+  | 'deliver'
+  | 'record'
+  | 'openConversation'
+  | 'setServiceState'
+  | 'claimSession'
+  | 'listServingServicers'
+  | 'routeConversation'
+  | 'reserveAgent'
+  | 'claimForServicer'
+  | 'releaseAgent'
+  | 'raiseAlert'
+  | 'createTicket'
+  | 'forwardToNextSession'
+>;
+
+/** Everything outside the workflow, in memory. */
+export class World {
+  readonly agents = new Map<string, FakeAgent>();
+  /** conversationId → agentId */
+  readonly slots = new Map<string, string>();
+  readonly sessions = new Map<string, WecomSession & { codes: number }>();
+  readonly customers = new Map<string, CustomerProfile>();
+  readonly sent: Sent[] = [];
+  readonly events: (EventRecord & { conversationId: string })[] = [];
+  readonly mirrors: MirrorRecord[] = [];
+  readonly alerts: { alertId: string; kind: string; conversationId?: string; message: string }[] = [];
+  readonly tickets: { ticketNo: string; priority: string; dueAt: string }[] = [];
+  readonly forwarded: { closedSession: number; messages: InboundMessage[] }[] = [];
+  readonly runIds = new Set<string>();
+  servingServicers: string[] | undefined;
+  /** While set, understanding (or the handoff card) waits for it: a turn in flight, for races. */
+  understandGate: Promise<void> | undefined;
+  cardGate: Promise<void> | undefined;
+  /** Understanding calls started so far. */
+  understood = 0;
+  /** The engine behind understanding (the demo knowledge base unless a test gives its own). */
+  engine: BotEngine = demoEngine;
+  /** While set, deliveries wait for it. */
+  deliverGate: Promise<void> | undefined;
+  /** WeCom session moves and mirror states in the order they happened. */
+  readonly log: string[] = [];
+  now = () => Date.now();
+
+  constructor(agents: FakeAgent[] = []) {
+    for (const a of agents) this.agents.set(a.agentId, a);
+  }
+
+  session(externalUserId: string): WecomSession & { codes: number } {
+    let s = this.sessions.get(externalUserId);
+    if (!s) this.sessions.set(externalUserId, (s = { state: 0, codes: 0 }));
+    return s;
+  }
+
+  eventsOf(type: string, conversationId?: string) {
+    return this.events.filter((e) => e.type === type && (!conversationId || e.conversationId === conversationId));
+  }
+
+  textsTo(conversationId: string): string[] {
+    return this.sent
+      .filter((s) => s.conversationId === conversationId && s.outcome === 'sent')
+      .map((s) => s.text ?? s.menu?.head ?? '');
+  }
+
+  noteRun(): void {
+    const runId = Context.current().info.workflowExecution?.runId;
+    if (runId) this.runIds.add(runId);
+  }
+
+  freeSlots(agent: FakeAgent): number {
+    return agent.capacity - [...this.slots.values()].filter((id) => id === agent.agentId).length;
+  }
+
+  activities(): Fakes {
+    return fakesOf(this);
+  }
+}
+
+/** The activities the conversation calls, played by the world. */
+function fakesOf(world: World): Fakes {
+  const record: Fakes['record'] = async (req) => {
+    for (const e of req.events) {
+      if (!world.events.some((x) => x.eventId === e.eventId))
+        world.events.push({ ...e, conversationId: req.conversationId });
+    }
+    if (req.mirror) {
+      world.mirrors.push(req.mirror);
+      world.log.push(`mirror ${req.mirror.state}`);
+    }
+    if (req.customer?.lastSession) {
+      const profile = world.customers.get(req.externalUserId) ?? { tier: 'normal', tags: [] };
+      world.customers.set(req.externalUserId, { ...profile, lastSession: req.customer.lastSession });
+    }
+  };
+  const assigned = (a: FakeAgent) => ({
+    agentId: a.agentId,
+    name: a.name,
+    ...(a.wecomUserId ? { wecomUserId: a.wecomUserId } : {}),
+  });
+  return {
+    async understand(req) {
+      world.noteRun();
+      world.understood += 1;
+      if (world.understandGate) await world.understandGate;
+      return world.engine.understand(req.text, req.recentCustomerTurns);
+    },
+    async buildHandoffCard(req) {
+      if (world.cardGate) await world.cardGate;
+      const said = req.transcript.filter((t) => t.from === 'customer').map((t) => t.text);
+      return { summary: said.slice(-3).join(' / ') };
+    },
+    async deliver(req: DeliverRequest) {
+      world.noteRun();
+      if (world.deliverGate) await world.deliverGate;
+      const externalUserId = req.externalUserId;
+      const outcomes: SendOutcome[] = [];
+      for (const m of req.messages) {
+        let outcome: SendOutcome;
+        if (outcomes.some((o) => o.status === 'refused')) outcome = { status: 'skipped' };
+        else if (!m.code && !apiMaySend(world.session(externalUserId))) outcome = { status: 'refused', errcode: 95018 };
+        else outcome = { status: 'sent' };
+        outcomes.push(outcome);
+        world.sent.push({ conversationId: req.conversationId, ...m, outcome: outcome.status, at: world.now() });
+      }
+      await record(req);
+      return outcomes;
+    },
+    record,
+    async openConversation(req) {
+      world.noteRun();
+      const session = world.session(req.externalUserId);
+      if (session.state === 0) session.state = 1;
+      return {
+        customer: world.customers.get(req.externalUserId) ?? { tier: 'normal', tags: [] },
+        wecom: { state: session.state, ...(session.servicer ? { servicer: session.servicer } : {}) },
+      };
+    },
+    async setServiceState(req) {
+      const session = world.session(req.externalUserId);
+      world.log.push(`trans ${session.state}>${req.state}`);
+      if (!apiMayMove(session.state, req.state as WecomServiceState)) return { ok: false, errcode: 95016 };
+      if (req.state === 3 && !req.servicerUserId) return { ok: false, errcode: 95014 };
+      const first = session.state !== req.state;
+      session.state = req.state as WecomServiceState;
+      session.servicer = req.state === 3 ? req.servicerUserId : undefined;
+      return { ok: true, msgCode: first ? `code-${++session.codes}` : undefined };
+    },
+    async claimSession(req) {
+      const session = world.session(req.externalUserId);
+      if (session.state === 0) session.state = 1;
+      return { state: session.state, ...(session.servicer ? { servicer: session.servicer } : {}) };
+    },
+    async listServingServicers() {
+      return world.servingServicers;
+    },
+    async routeConversation(req: RoutingRequest & { conversationId: string }) {
+      world.noteRun();
+      const holding = world.slots.get(req.conversationId);
+      if (holding) return { agent: assigned(world.agents.get(holding)!) };
+      const online = [...world.agents.values()].filter((a) => a.status === 'online');
+      const free = online.map((a) => ({ ...a, freeSlots: world.freeSlots(a) }));
+      const best = rankAgents(free, req)[0];
+      if (best) {
+        world.slots.set(req.conversationId, best.agentId);
+        return { agent: assigned(best) };
+      }
+      const could = rankAgents(
+        online.map((a) => ({ ...a, freeSlots: a.capacity })),
+        req,
+      );
+      return { none: could.length > 0 ? ('all_busy' as const) : ('none_online' as const) };
+    },
+    async reserveAgent(req) {
+      const a = world.agents.get(req.agentId);
+      if (!a) return { refused: 'unknown_agent' as const };
+      if (world.slots.get(req.conversationId) === a.agentId) return { agent: assigned(a) };
+      if (a.status !== 'online') return { refused: a.status === 'away' ? ('away' as const) : ('offline' as const) };
+      if (req.servicerUserIds && !req.servicerUserIds.includes(a.wecomUserId ?? ''))
+        return { refused: 'not_servicer' as const };
+      world.slots.delete(req.conversationId);
+      if (world.freeSlots(a) <= 0 && !req.overCapacity) return { refused: 'full' as const };
+      world.slots.set(req.conversationId, a.agentId);
+      return { agent: assigned(a) };
+    },
+    async claimForServicer(req) {
+      const a = [...world.agents.values()].find((x) => x.wecomUserId === req.wecomUserId);
+      if (!a) return { agentId: req.wecomUserId, name: req.wecomUserId, wecomUserId: req.wecomUserId };
+      world.slots.set(req.conversationId, a.agentId);
+      return assigned(a);
+    },
+    async releaseAgent(req) {
+      if (world.slots.get(req.conversationId) === req.agentId) world.slots.delete(req.conversationId);
+    },
+    async raiseAlert(req) {
+      if (!world.alerts.some((a) => a.alertId === req.alertId)) world.alerts.push(req);
+    },
+    async createTicket(req) {
+      const ticketNo = `T-${world.tickets.length + 1}`;
+      world.tickets.push({ ticketNo, priority: req.priority, dueAt: req.dueAt });
+      return { ticketNo };
+    },
+    async forwardToNextSession(req) {
+      world.forwarded.push({ closedSession: req.closedSession, messages: req.messages });
+      return conversationWorkflowId(req.openKfId, req.externalUserId, req.closedSession + 1);
+    },
+  };
+}
+
+/** Time-skipping settings: the product's defaults (real minutes and hours), a shorter burst. */
+/** A gate a test opens when it is ready: `gate.promise` waits, `gate.open()` lets it through. */
+export function gate(): { promise: Promise<void>; open(): void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+/** Polls a condition in real time (the clock does not move). */
+export async function eventually<T>(what: string, read: () => T | Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export const timelineSettings = (over: Partial<ConversationSettings> = {}) =>
+  conversationSettings({ burstWindowMs: 0, ...over });
+
+export interface Timeline {
+  env: TestWorkflowEnvironment;
+  world: World;
+  openKfId: string;
+  start(customer: string, options?: { humanMode?: HumanMode; settings?: ConversationSettings }): Promise<Story>;
+  /** Cancels the conversations a test left running, so they do not load the next test's clock. */
+  endAll(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Story {
+  conversationId: string;
+  customer: string;
+  handle: WorkflowHandle<typeof conversation>;
+  /** The customer writes (a text, or a menu click with its id). */
+  say(text: string, menuId?: string): Promise<void>;
+  /** Anything else sync_msg brings: a servicer writing, a session event. */
+  arrives(message: Omit<InboundMessage, 'msgid' | 'sendTime'>): Promise<void>;
+  snapshot(): Promise<ConversationSnapshot>;
+  /** Polls the snapshot (queries do not move the clock) until it satisfies the predicate. */
+  until(what: string, ok: (s: ConversationSnapshot) => boolean, timeoutMs?: number): Promise<ConversationSnapshot>;
+  /** Lets the worker catch up without moving the clock much. */
+  settle(): Promise<void>;
+  historyLengths(): Promise<number[]>;
+}
+
+let runtimeInstalled = false;
+
+export async function startTimeline(world: World): Promise<Timeline> {
+  const executable = process.env.TEMPORAL_TEST_SERVER;
+  if (!executable) throw new Error('TEMPORAL_TEST_SERVER is not set: run the tests with `npm test`, which installs it');
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: executable } },
+  });
+  world.now = () => Date.now();
+  const taskQueue = `timeline-${randomUUID().slice(0, 8)}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: world.activities(),
+  });
+  const running = worker.run();
+  const openKfId = `wkTimeline${randomUUID().slice(0, 6)}`;
+  let msgSeq = 0;
+  const started: string[] = [];
+  await registerSearchAttributes(env);
+
+  return {
+    env,
+    world,
+    openKfId,
+    async start(customer, options = {}) {
+      const conversationId = conversationWorkflowId(openKfId, customer, 1);
+      const input: ConversationInput = {
+        openKfId,
+        externalUserId: customer,
+        session: 1,
+        humanMode: options.humanMode ?? 'console',
+        settings: options.settings ?? timelineSettings(),
+        policy: defaultPolicyConfig,
+      };
+      const handle = await env.client.workflow.start(conversation, {
+        workflowId: conversationId,
+        taskQueue,
+        args: [input],
+      });
+      started.push(conversationId);
+      const story: Story = {
+        conversationId,
+        customer,
+        handle,
+        async say(text, menuId) {
+          const session = world.session(customer);
+          if (session.state === 4) Object.assign(session, { state: 0, servicer: undefined });
+          const message: InboundMessage = {
+            msgid: `in-${++msgSeq}`,
+            sendTime: Math.floor((await env.currentTimeMs()) / 1000),
+            origin: 'customer',
+            kind: menuId ? 'menu_click' : 'text',
+            text,
+            ...(menuId ? { menuId } : {}),
+          };
+          await handle.signal(inboundSignal, [message]);
+        },
+        async arrives(partial) {
+          const message: InboundMessage = {
+            msgid: `in-${++msgSeq}`,
+            sendTime: Math.floor((await env.currentTimeMs()) / 1000),
+            ...partial,
+          };
+          await handle.signal(inboundSignal, [message]);
+        },
+        snapshot: () => handle.query(snapshotQuery),
+        async until(what, ok, timeoutMs = 15_000) {
+          const deadline = Date.now() + timeoutMs;
+          for (;;) {
+            const snapshot = await handle.query(snapshotQuery).catch(() => undefined);
+            if (snapshot && ok(snapshot)) return snapshot;
+            if (Date.now() > deadline)
+              throw new Error(`timed out waiting for ${what}: ${JSON.stringify(snapshot?.state)}`);
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+        },
+        async settle() {
+          await env.sleep(1);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        },
+        async historyLengths() {
+          const lengths: number[] = [];
+          for (const runId of world.runIds) {
+            const history = await env.client.workflow.getHandle(conversationId, runId).fetchHistory();
+            lengths.push(history.events?.length ?? 0);
+          }
+          return lengths;
+        },
+      };
+      return story;
+    },
+    async endAll() {
+      for (const id of started.splice(0)) {
+        const handle = env.client.workflow.getHandle(id);
+        // The test server keeps time from skipping while a task runs, and terminating a workflow can
+        // leave that lock held for good (seen with a ticket's timer): come to rest, then cancel.
+        for (let i = 0; i < 100; i++) {
+          const description = await handle.describe().catch(() => undefined);
+          if (!description || description.status.name !== 'RUNNING') break;
+          const busy = (description.raw.pendingActivities ?? []).length > 0 || description.raw.pendingWorkflowTask;
+          if (!busy) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await handle.cancel().catch(() => undefined);
+      }
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}
+
+async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  // The test server takes search attributes registered through the operator service.
+  const kinds: Record<string, number> = {
+    KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  };
+  await env.connection.operatorService
+    .addSearchAttributes({
+      namespace: env.namespace ?? 'default',
+      searchAttributes: Object.fromEntries(allSearchAttributes.map((a) => [a.name, kinds[a.type]!])),
+    })
+    .catch(() => undefined);
+}
