@@ -91,20 +91,29 @@ export interface TicketUpdate {
 export const ticketUpdatedSignal = defineSignal<[TicketUpdate]>('ticketUpdated');
 
 // ---- agent actions (updates with validators) ----
-export interface AgentReply {
-  agentId: string;
-  text: string;
+/** The signed-in user behind an action (the api sets it; never taken from a request body). */
+export interface Actor {
+  userId: string;
+  role: 'agent' | 'supervisor' | 'admin';
 }
+/**
+ * What every agent action carries: the acting agent, and who acted with which reason. A
+ * supervisor or admin may take over a conversation another agent holds, or reassign it; the
+ * actor and the reason belong in the conversation's events.
+ */
 export interface AgentRef {
   agentId: string;
+  actor?: Actor;
+  reason?: string;
 }
-export interface TransferRequest {
-  agentId: string;
+export interface AgentReply extends AgentRef {
+  text: string;
+}
+export interface TransferRequest extends AgentRef {
   toAgentId?: string;
   toSkill?: string;
 }
-export interface TicketRequest {
-  agentId: string;
+export interface TicketRequest extends AgentRef {
   title: string;
   description?: string;
   priority?: 'low' | 'normal' | 'high' | 'urgent';

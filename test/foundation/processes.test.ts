@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort, spawnService, type Service } from '../../dev/services';
 import { requireEnv, uniqueMongoUri, uniqueTaskQueue } from '../support/servers';
+import { randomAdminToken } from '../support/users';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -26,6 +27,8 @@ describe('api and worker processes', () => {
   let worker: Service;
   let apiUrl: string;
   let workerUrl: string;
+  const adminToken = randomAdminToken();
+  const auth = { authorization: `Bearer ${adminToken}` };
 
   before(async () => {
     const [apiPort, metricsPort] = [await freePort(), await freePort()];
@@ -37,6 +40,7 @@ describe('api and worker processes', () => {
       MONGODB_URI: uniqueMongoUri('processes'),
       TEMPORAL_TASK_QUEUE: uniqueTaskQueue('processes'),
       LOG_LEVEL: 'info',
+      ADMIN_API_TOKEN: adminToken,
     };
     const start = (name: string, entry: string) =>
       spawnService(name, process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
@@ -64,7 +68,7 @@ describe('api and worker processes', () => {
   it('serve the echo slice across processes', async () => {
     const res = await fetch(`${apiUrl}/api/dev/echo`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify({ text: 'across processes' }),
     });
     assert.equal(res.status, 200, await res.clone().text());
@@ -74,7 +78,7 @@ describe('api and worker processes', () => {
   });
 
   it('expose Prometheus metrics: prom-client on both, the Temporal SDK on the worker', async () => {
-    const apiMetrics = await (await fetch(`${apiUrl}/metrics`)).text();
+    const apiMetrics = await (await fetch(`${apiUrl}/metrics`, { headers: auth })).text();
     assert.match(apiMetrics, /cs_http_request_duration_seconds_count\{[^}]*route="\/api\/dev\/echo"/);
     const workerMetrics = await (await fetch(`${workerUrl}/metrics`)).text();
     assert.match(workerMetrics, /process_cpu_user_seconds_total/);

@@ -9,6 +9,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import mongoose from 'mongoose';
 import { workflowsPath } from '../../worker/createWorker';
 
@@ -36,9 +37,9 @@ export async function dropTestMongo(): Promise<void> {
   await mongoose.disconnect();
 }
 
-export async function temporalClient(): Promise<Client> {
+export async function temporalClient(dataConverter?: DataConverter): Promise<Client> {
   const connection = await Connection.connect({ address: requireEnv('TEMPORAL_ADDRESS') });
-  return new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+  return new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', dataConverter });
 }
 
 let runtimeInstalled = false;
