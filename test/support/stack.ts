@@ -21,6 +21,7 @@ import { sandboxCredentials, startSandbox, type RunningSandbox } from './sandbox
 import { nativeConnection, requireEnv, temporalClient, uniqueMongoUri, workflowBundle } from './servers';
 import { randomAdminToken, tokenFor, type TestUser } from './users';
 import { dataConverter } from '../../temporal/connectionOptions';
+import { sandboxDevCredentials } from '../../wecom/sandbox/devCredentials';
 
 /** Timers in seconds instead of minutes. */
 export const fastSettings: Partial<ConversationSettings> = {
@@ -111,6 +112,10 @@ export async function startStack(
     WECOM_TOKEN: sandboxCredentials.token,
     WECOM_ENCODING_AES_KEY: sandboxCredentials.encodingAesKey,
     WECOM_API_BASE: sandbox.url,
+    // The sandbox also stands in for WeCom's sign-in pages.
+    WECOM_AGENT_ID: sandboxDevCredentials.agentId,
+    WECOM_OAUTH_BASE: sandbox.url,
+    WECOM_SSO_BASE: sandbox.url,
     HUMAN_MODE: options.humanMode ?? 'console',
     CONVERSATION_SETTINGS: JSON.stringify({ ...fastSettings, ...options.settings }),
     ADMIN_API_TOKEN: adminToken,
