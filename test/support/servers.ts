@@ -44,13 +44,18 @@ export async function temporalClient(dataConverter?: DataConverter): Promise<Cli
 
 let runtimeInstalled = false;
 
-export async function nativeConnection(): Promise<NativeConnection> {
+/** The SDK's native runtime, quiet; call before a worker connection of a test's own. */
+export function installTestRuntime(): void {
   // The SDK logs every worker state change at INFO; tests only want warnings. Installed only by
   // files that run workers: the native runtime would keep other test processes alive.
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
+}
+
+export async function nativeConnection(): Promise<NativeConnection> {
+  installTestRuntime();
   return NativeConnection.connect({ address: requireEnv('TEMPORAL_ADDRESS') });
 }
 
