@@ -8,7 +8,8 @@ import type { Logger } from '../config/logger';
 import { payloadCodec } from '../temporal/connectionOptions';
 import { WecomClient } from '../wecom/client';
 import { authenticate } from './auth/authenticate';
-import { isHttps } from './auth/cookies';
+import { isHttps, sessionCookieName } from './auth/cookies';
+import { TEMPORAL_UI_PATH, temporalUiProxy } from './temporalUiProxy';
 import { hostCheck } from './hostCheck';
 import { kfInboxSink, type KfCallbackEvent } from './kfInboxSink';
 import { measureRequests } from './metrics';
@@ -45,6 +46,8 @@ const CODEC_BODY_LIMIT = '8mb';
 export function createApp({ config, temporal, log, wecomSink }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Behind a TLS-terminating proxy, the client's address and scheme come from X-Forwarded-*.
+  app.set('trust proxy', config.TRUST_PROXY_HOPS);
   app.use(measureRequests);
   app.use(hostCheck(config.publicUrl, config.ALLOWED_HOSTS));
   app.use(securityHeaders({ frameAncestors: config.FRAME_ANCESTORS, https: isHttps(config.publicUrl) }));
@@ -62,6 +65,9 @@ export function createApp({ config, temporal, log, wecomSink }: AppDeps): Expres
       trustedOrigins: [temporalUiOrigin],
     }),
   );
+  if (config.TEMPORAL_UI_UPSTREAM) {
+    app.use(TEMPORAL_UI_PATH, temporalUiProxy(config.TEMPORAL_UI_UPSTREAM, sessionCookieName(config.publicUrl)));
+  }
 
   const wecomSignIn =
     config.wecom && config.WECOM_AGENT_ID

@@ -2,6 +2,7 @@
 // scripts and styles and be embedded only where FRAME_ANCESTORS allows (the WeCom sidebar), no
 // MIME sniffing, no referrer leaking conversation ids, HSTS when served over https.
 import type { NextFunction, Request, Response } from 'express';
+import { TEMPORAL_UI_PATH } from './temporalUiProxy';
 
 export function securityHeaders(options: { frameAncestors: string; https: boolean }) {
   const csp = [
@@ -15,7 +16,9 @@ export function securityHeaders(options: { frameAncestors: string; https: boolea
     "form-action 'self'",
     `frame-ancestors ${options.frameAncestors}`,
   ].join('; ');
-  return (_req: Request, res: Response, next: NextFunction): void => {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    // The proxied Temporal UI brings its own headers (its pages need inline scripts).
+    if (req.path === TEMPORAL_UI_PATH || req.path.startsWith(`${TEMPORAL_UI_PATH}/`)) return next();
     res.setHeader('Content-Security-Policy', csp);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'same-origin');

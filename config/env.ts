@@ -49,6 +49,8 @@ const fields = z.object({
   TEMPORAL_NAMESPACE: z.preprocess(blankToUndefined, z.string().min(1).default('default')),
   TEMPORAL_TASK_QUEUE: z.preprocess(blankToUndefined, z.string().min(1).default('customer-service')),
   TEMPORAL_UI_URL: z.preprocess(blankToUndefined, httpUrl.default('http://127.0.0.1:8233')),
+  /** The Temporal UI on the internal network, served to supervisors at /temporal/ through the api. */
+  TEMPORAL_UI_UPSTREAM: z.preprocess(blankToUndefined, httpUrl.optional()),
 
   MONGODB_URI: z.preprocess(
     blankToUndefined,
@@ -127,6 +129,8 @@ const fields = z.object({
       .regex(/^[A-Za-z0-9'*:/. -]+$/, 'must be CSP sources separated by spaces')
       .default(DEFAULT_FRAME_ANCESTORS),
   ),
+  /** Reverse proxies in front of the api (TLS terminators) whose X-Forwarded-* headers to believe. */
+  TRUST_PROXY_HOPS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(10).default(0)),
   /** A second, internal listener for Prometheus (/metrics without signing in). */
   API_METRICS_PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(65535).optional()),
 
