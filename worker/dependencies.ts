@@ -82,7 +82,11 @@ export async function buildActivityDeps(
       humanMode: config.HUMAN_MODE,
       settings: config.CONVERSATION_SETTINGS,
       understand: (text, recent) =>
-        llm ? refineWithLlm(engine.understand(text, recent), text, engine, llm) : engine.understand(text, recent),
+        llm
+          ? refineWithLlm(engine.understand(text, recent), text, engine, llm, undefined, ({ entryId, claims }) =>
+              log.warn({ entryId, claims }, 'LLM rewrite not grounded on its KB entry: the entry’s answer is sent'),
+            )
+          : engine.understand(text, recent),
       summarize: llm ? ({ reason, transcript }) => llm.summarize(reason, transcript) : undefined,
       alertWebhookUrl: config.ALERT_WEBHOOK_URL,
     },
