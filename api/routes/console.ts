@@ -32,7 +32,10 @@ export function consoleRoutes(config: Config): Route[] {
       summary: 'Links the console shows (Temporal UI, the sandbox)',
       access: 'user',
       handle() {
-        const links = [{ label: 'Temporal UI (every conversation as a workflow)', url: config.TEMPORAL_UI_URL }];
+        const links = [
+          { label: 'Temporal UI (every conversation as a workflow; supervisors)', url: config.TEMPORAL_UI_URL },
+          { label: 'api metrics (Prometheus; supervisors)', url: '/metrics' },
+        ];
         if (config.WECOM_API_BASE !== DEFAULT_WECOM_API_BASE) {
           links.push({ label: 'WeCom sandbox: customer chat', url: `${config.WECOM_API_BASE}/chat` });
         }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack';
+import { ensureUser } from '../support/users';
 
 const SHOTS = path.resolve(__dirname, '..', '..', '.data', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -72,10 +73,14 @@ describe('web pages in Chromium', () => {
     const { conversationId, snapshot } = await stack.withAgent(customer);
     const agentId = snapshot.agentId!;
 
+    await ensureUser({ userId: agentId, role: 'agent', password: 'workspace-password' });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('dialog', (dialog) => void dialog.accept());
-    await page.goto(`${stack.apiUrl}/console/workspace.html`);
-    await page.selectOption('#agent', agentId);
+    await page.goto(`${stack.apiUrl}/console/login.html?next=/console/workspace.html`);
+    await page.fill('input[name=userId]', agentId);
+    await page.fill('input[name=password]', 'workspace-password');
+    await page.click('form button[type=submit]');
+    await page.waitForURL(/workspace\.html/);
     const mine = page.locator('#mine li', { hasText: `客户${customer.slice(-4)}` }); // the sandbox's nickname
     await mine.waitFor({ timeout: 15_000 });
     await mine.click();
