@@ -7,6 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { freePort, spawnService, type Service } from '../../dev/services';
 import { requireEnv, uniqueMongoUri, uniqueTaskQueue } from '../support/servers';
 import { randomAdminToken } from '../support/users';
+import { readUsersFile } from '../../api/auth/seedUsers';
+import { DEFAULT_USERS_FILE, loadConfig } from '../../config/env';
+import { signInInstructions } from '../../dev/signInInstructions';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -41,6 +44,8 @@ describe('api and worker processes', () => {
       TEMPORAL_TASK_QUEUE: uniqueTaskQueue('processes'),
       LOG_LEVEL: 'info',
       ADMIN_API_TOKEN: adminToken,
+      // What `npm start` does in development: the demo users on a first start.
+      USERS_FILE: DEFAULT_USERS_FILE,
     };
     const start = (name: string, entry: string) =>
       spawnService(name, process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
@@ -75,6 +80,27 @@ describe('api and worker processes', () => {
     const body = (await res.json()) as { text: string; workflowId: string };
     assert.equal(body.text, 'across processes');
     assert.match(body.workflowId, /^echo:/);
+  });
+
+  it('create the demo users on a first start, who sign in as npm start says', async () => {
+    const config = loadConfig({ USERS_FILE: DEFAULT_USERS_FILE, ADMIN_API_TOKEN: adminToken });
+    const printed = signInInstructions(config, apiUrl).join('\n');
+    for (const user of readUsersFile(DEFAULT_USERS_FILE)) {
+      assert.match(printed, new RegExp(`${user.userId}[^\n]*password ${user.password}`), `${user.userId} is printed`);
+      const login = async () =>
+        fetch(`${apiUrl}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ userId: user.userId, password: user.password }),
+        });
+      let res = await login();
+      for (let i = 0; res.status === 401 && i < 40; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250)); // seeding follows the MongoDB connection
+        res = await login();
+      }
+      assert.equal(res.status, 200, user.userId);
+      assert.equal(((await res.json()) as { role: string }).role, user.role);
+    }
   });
 
   it('expose Prometheus metrics: prom-client on both, the Temporal SDK on the worker', async () => {
