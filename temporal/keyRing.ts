@@ -6,6 +6,7 @@ export interface EncryptionKey {
   /** Written into each payload's metadata, so the reader knows which key to use. */
   id: string;
   key: Buffer;
+  toJSON?(): unknown;
 }
 
 const KEY_ID = /^[A-Za-z0-9._-]{1,32}$/;
@@ -26,7 +27,8 @@ export function parseKeyRing(text: string): EncryptionKey[] {
       if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) {
         throw new Error(`key ${id} must be 32 bytes in base64 (e.g. openssl rand -base64 32)`);
       }
-      return { id, key };
+      // Printed or logged, a key shows its id only.
+      return { id, key, toJSON: () => ({ id }) };
     });
   if (keys.length === 0) throw new Error('must hold at least one id:base64key');
   const ids = new Set(keys.map((k) => k.id));

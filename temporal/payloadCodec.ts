@@ -19,27 +19,32 @@ export class PayloadDecryptionError extends Error {
 }
 
 export class AesGcmPayloadCodec implements PayloadCodec {
-  private readonly current: EncryptionKey;
-  private readonly byId: Map<string, Buffer>;
+  // Private fields: a worker logging its options (the SDK does at debug level) shows no key.
+  readonly #current: EncryptionKey;
+  readonly #byId: Map<string, Buffer>;
 
   constructor(keys: readonly EncryptionKey[]) {
     if (keys.length === 0) throw new Error('the payload codec needs at least one key');
-    this.current = keys[0]!;
-    this.byId = new Map(keys.map((k) => [k.id, k.key]));
+    this.#current = keys[0]!;
+    this.#byId = new Map(keys.map((k) => [k.id, k.key]));
+  }
+
+  toJSON() {
+    return { codec: 'AES-256-GCM', encryptsWith: this.#current.id, keyIds: [...this.#byId.keys()] };
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
       const plain = temporal.api.common.v1.Payload.encode(payload).finish();
       const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
+      const cipher = createCipheriv('aes-256-gcm', this.#current.key, iv);
       // The key id is authenticated too: a payload cannot be relabelled to another key.
-      cipher.setAAD(Buffer.from(this.current.id));
+      cipher.setAAD(Buffer.from(this.#current.id));
       const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
       return {
         metadata: {
           encoding: Buffer.from(ENCRYPTED_ENCODING),
-          [KEY_ID_METADATA]: Buffer.from(this.current.id),
+          [KEY_ID_METADATA]: Buffer.from(this.#current.id),
         },
         data: sealed,
       };
@@ -50,7 +55,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     return payloads.map((payload) => {
       if (text(payload.metadata?.encoding) !== ENCRYPTED_ENCODING) return payload;
       const keyId = text(payload.metadata?.[KEY_ID_METADATA]) ?? '';
-      const key = this.byId.get(keyId);
+      const key = this.#byId.get(keyId);
       if (!key) throw new PayloadDecryptionError(`payload encrypted with key "${keyId}", which is not configured`);
       const sealed = Buffer.from(payload.data ?? new Uint8Array());
       if (sealed.length < IV_BYTES + TAG_BYTES) throw new PayloadDecryptionError('encrypted payload is truncated');

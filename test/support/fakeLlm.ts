@@ -4,8 +4,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export async function startFakeLlm(summary: string): Promise<{ baseURL: string; close(): Promise<void> }> {
+export async function startFakeLlm(
+  summary: string,
+): Promise<{ baseURL: string; seenKeys(): string[]; close(): Promise<void> }> {
+  const keys: string[] = [];
   const server = http.createServer((req, res) => {
+    keys.push(req.headers.authorization ?? '');
     let body = '';
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
@@ -27,6 +31,7 @@ export async function startFakeLlm(summary: string): Promise<{ baseURL: string; 
   await new Promise((resolve) => server.once('listening', resolve));
   return {
     baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    seenKeys: () => [...keys],
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
