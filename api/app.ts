@@ -37,13 +37,15 @@ export interface AppDeps {
   log: Logger;
   /** Where verified WeCom callbacks go; by default the kf inbox workflows. */
   wecomSink?: (event: KfCallbackEvent) => Promise<void>;
+  /** How long an agent action may take before it is answered 202 (api/routes/conversations.ts). */
+  actionAnswerWithinMs?: number;
 }
 
 /** Requests to the api are small; the codec carries workflow payloads (up to Temporal's 2 MB each). */
 const API_BODY_LIMIT = '64kb';
 const CODEC_BODY_LIMIT = '8mb';
 
-export function createApp({ config, temporal, log, wecomSink }: AppDeps): Express {
+export function createApp({ config, temporal, log, wecomSink, actionAnswerWithinMs }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   // Behind a TLS-terminating proxy, the client's address and scheme come from X-Forwarded-*.
@@ -90,7 +92,7 @@ export function createApp({ config, temporal, log, wecomSink }: AppDeps): Expres
     ...consoleRoutes(config),
     // The development slice: never in production.
     ...(config.NODE_ENV === 'production' ? [] : devEchoRoutes(temporal, config.TEMPORAL_TASK_QUEUE)),
-    ...conversationRoutes(temporal),
+    ...conversationRoutes(temporal, actionAnswerWithinMs),
     ...agentRoutes(),
     ...ticketRoutes(temporal),
     ...knowledgeBaseRoutes(),

@@ -62,6 +62,23 @@ const actions = {
   resolve: { update: resolveUpdate, summary: 'Resolve and close the conversation', body: action({}) },
 } as const;
 
+/**
+ * An action the workflow accepted but has not finished by then (a take-over waiting for the agent
+ * to be free) is answered 202: it goes on in the workflow, and no request hangs on it.
+ */
+export const ACTION_ANSWER_WITHIN_MS = 20_000;
+const STILL_RUNNING = Symbol('still running');
+
+async function withinTime<T>(work: Promise<T>, ms: number): Promise<T | typeof STILL_RUNNING> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof STILL_RUNNING>((resolve) => (timer = setTimeout(() => resolve(STILL_RUNNING), ms)));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The workflow's answer, or the HTTP error that says why it refused. */
 async function workflowAnswer<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -87,7 +104,7 @@ function listFilter(caller: Principal, query: { state?: string; agentId?: string
   return { $and: [filter, { $or: [{ state: 'queued' }, ...(me ? [{ agentId: me }] : [])] }] };
 }
 
-export function conversationRoutes(temporal: Client): Route[] {
+export function conversationRoutes(temporal: Client, answerWithinMs = ACTION_ANSWER_WITHIN_MS): Route[] {
   const routes: Route[] = [
     defineRoute({
       method: 'get',
@@ -155,18 +172,26 @@ export function conversationRoutes(temporal: Client): Route[] {
         access: 'user',
         params: conversationParams,
         body: spec.body as z.ZodType<Record<string, unknown>>,
-        async handle({ params, body, caller }) {
+        async handle({ params, body, caller, res }) {
           await requireConversationAccess(temporal, caller, params.conversationId);
           const request: AgentRef & Record<string, unknown> = {
             ...body,
             agentId: actingAgentId(caller),
             actor: { userId: caller.userId, role: caller.role },
           };
-          return workflowAnswer(() =>
+          // Accepted (its validator passed) or refused with the reason, then its result in time.
+          const update = await workflowAnswer(() =>
             temporal.workflow
               .getHandle(params.conversationId)
-              .executeUpdate(spec.update as typeof resolveUpdate, { args: [request] }),
+              .startUpdate(spec.update as typeof resolveUpdate, { args: [request], waitForStage: 'ACCEPTED' }),
           );
+          const result = await withinTime(
+            workflowAnswer(() => update.result()),
+            answerWithinMs,
+          );
+          if (result !== STILL_RUNNING) return result;
+          res.status(202);
+          return { accepted: true, pending: 'the workflow accepted the action and is still carrying it out' };
         },
       }),
     );

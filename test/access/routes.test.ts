@@ -42,8 +42,16 @@ describe('access control on every route', () => {
   let stack: Stack;
   let operations: { method: string; path: string; access: Operation['x-access'] }[];
 
+  /** Conversations go to the agents; the supervisor's own agent record stays out of routing. */
+  const routeToAgents = () =>
+    Promise.all([
+      AgentModel.updateMany({ agentId: { $ne: 'supervisor01' } }, { $set: { status: 'online' } }),
+      AgentModel.updateOne({ agentId: 'supervisor01' }, { $set: { status: 'offline' } }),
+    ]);
+
   before(async () => {
     stack = await startStack();
+    await routeToAgents();
     const doc = await stack.api<{ paths: Paths }>('GET', '/api/openapi.json');
     operations = Object.entries(doc.body.paths).flatMap(([path, ops]) =>
       Object.entries(ops).map(([method, op]) => ({ method, path, access: op['x-access'] })),
@@ -247,7 +255,7 @@ describe('access control on every route', () => {
     assert.ok(agents.body.every((a) => (a.agentId === 'zhangsan') === (a.activeConversations !== undefined)));
   });
 
-  it('agents see and read the queue', async () => {
+  it('agents see, read and take the queue', async () => {
     await AgentModel.updateMany({}, { $set: { status: 'offline' } });
     try {
       await stack.say('wmAccess4', '转人工');
@@ -262,13 +270,31 @@ describe('access control on every route', () => {
       assert.ok(listed.body.some((c) => c.conversationId === conversationId && c.state === 'queued'));
       assert.ok(listed.body.every((c) => c.state === 'queued' || (c as { agentId?: string }).agentId === 'wangwu'));
       assert.equal((await agent.api('GET', conversationPath(conversationId))).status, 200);
+      // Taking it while offline: accepted, and carried out when the agent can be routed to; the
+      // request does not hang meanwhile.
+      const started = Date.now();
+      const pending = await agent.api<{ accepted: boolean }>(
+        'POST',
+        conversationPath(conversationId, '/take-over'),
+        {},
+      );
+      assert.equal(pending.status, 202, JSON.stringify(pending.body));
+      assert.ok(Date.now() - started < 15_000);
+      await AgentModel.updateOne({ agentId: 'wangwu' }, { $set: { status: 'online' } });
+      const taken = await stack.until(
+        'taken by wangwu',
+        () => stack.snapshot(conversationId),
+        (s) => s.state === 'human',
+      );
+      assert.equal(taken.agentId, 'wangwu');
     } finally {
-      await AgentModel.updateMany({}, { $set: { status: 'online' } });
+      await routeToAgents();
     }
   });
 
   it('a supervisor takes over a conversation from the bot; the workflow hears the actor and the reason', async () => {
     await AgentModel.updateMany({ agentId: { $ne: 'supervisor01' } }, { $set: { status: 'offline' } });
+    await AgentModel.updateOne({ agentId: 'supervisor01' }, { $set: { status: 'online' } });
     try {
       await stack.say('wmAccess5', '运费怎么算');
       const conversationId = await stack.conversationOf('wmAccess5');
@@ -295,7 +321,7 @@ describe('access control on every route', () => {
         },
       });
     } finally {
-      await AgentModel.updateMany({}, { $set: { status: 'online' } });
+      await routeToAgents();
     }
   });
 
@@ -305,7 +331,10 @@ describe('access control on every route', () => {
     async () => {
       const supervisor = stack.as({ userId: 'supervisor01', role: 'supervisor' });
       const first = await handedOff('wmAccess6', '转人工，我的订单');
+      const second = await handedOff('wmAccess7', '转人工，退款');
       assert.notEqual(first.snapshot.agentId, 'supervisor01');
+      // The supervisor can take a conversation now (their own agent record comes online).
+      await AgentModel.updateOne({ agentId: 'supervisor01' }, { $set: { status: 'online' } });
       const taken = await supervisor.api<{ agentId: string }>(
         'POST',
         conversationPath(first.conversationId, '/take-over'),
@@ -314,7 +343,6 @@ describe('access control on every route', () => {
       assert.equal(taken.status, 200, JSON.stringify(taken.body));
       assert.equal(taken.body.agentId, 'supervisor01');
 
-      const second = await handedOff('wmAccess7', '转人工，退款');
       const to = other(second.snapshot.agentId!);
       const moved = await supervisor.api('POST', conversationPath(second.conversationId, '/transfer'), {
         toAgentId: to,

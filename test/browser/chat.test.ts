@@ -18,7 +18,9 @@ describe('web pages in Chromium', () => {
   let browser: Browser;
   before(async () => {
     assert.ok(fs.existsSync(CHROMIUM), `Chromium is expected at ${CHROMIUM} (.ci/run installs the Debian package)`);
-    stack = await startStack();
+    // Signing in takes the agent a few seconds: the first-response SLA must not move the
+    // conversation away meanwhile (its timers are tested elsewhere).
+    stack = await startStack({ settings: { firstResponseSlaMs: 120_000 } });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

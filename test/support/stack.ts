@@ -126,7 +126,8 @@ export async function startStack(
   const client = await temporalClient(dataConverter(config));
   const log = createLogger('test', 'silent');
 
-  const app = createApp({ config, temporal: client, log });
+  // Agent actions still running after 8 s answer 202 (20 s in production): tests see both.
+  const app = createApp({ config, temporal: client, log, actionAnswerWithinMs: 8000 });
   const server: Server = app.listen(0);
   await new Promise((resolve) => server.once('listening', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
