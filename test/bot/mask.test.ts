@@ -52,28 +52,40 @@ describe('masking personal data', () => {
   });
 
   it('runs in linear time on hostile 100 kB inputs', () => {
-    const inputs: Record<string, string> = {
-      letters: 'a'.repeat(100_000),
-      digits: '1'.repeat(100_000),
-      'spaced digits': '1 '.repeat(50_000),
-      'dotted letters': 'a.'.repeat(50_000),
-      'at signs': 'a@'.repeat(50_000),
-      han: '我'.repeat(100_000),
-      'address anchors': '路1号'.repeat(33_000),
-      'place names': '北京市朝阳区'.repeat(16_000),
-      'wechat keywords': 'wx'.repeat(50_000),
-      'full-width digits': '１'.repeat(100_000),
-      realistic: '我电话13812345678，地址幸福路8号3单元502室，微信zhang_san88。'.repeat(2_500),
+    const hostile: Record<string, (n: number) => string> = {
+      letters: (n) => 'a'.repeat(n),
+      digits: (n) => '1'.repeat(n),
+      'spaced digits': (n) => '1 '.repeat(n / 2),
+      'dotted letters': (n) => 'a.'.repeat(n / 2),
+      'at signs': (n) => 'a@'.repeat(n / 2),
+      han: (n) => '我'.repeat(n),
+      'address anchors': (n) => '路1号'.repeat(n / 3),
+      'place names': (n) => '北京市朝阳区'.repeat(n / 6),
+      'wechat keywords': (n) => 'wx'.repeat(n / 2),
+      'full-width digits': (n) => '１'.repeat(n),
+      realistic: (n) => '我电话13812345678，地址幸福路8号3单元502室，微信zhang_san88。'.repeat(n / 40),
     };
-    const times: string[] = [];
-    for (const [name, text] of Object.entries(inputs)) {
-      const started = performance.now();
-      maskPersonalData(text);
-      const ms = performance.now() - started;
-      times.push(`${name} ${ms.toFixed(1)} ms`);
-      // A few ms each here; the bound leaves room for a busy machine, and is 60× under the old 16 s.
-      assert.ok(ms < 250, `${name}: ${ms.toFixed(0)} ms for ${text.length} characters`);
+    // The fastest of three runs: the machine is shared, the least disturbed run is the measure.
+    const time = (text: string) =>
+      Math.min(
+        ...[0, 1, 2].map(() => {
+          const started = performance.now();
+          maskPersonalData(text);
+          return performance.now() - started;
+        }),
+      );
+    const report: string[] = [];
+    for (const [name, make] of Object.entries(hostile)) {
+      const [quarter, full] = [time(make(25_000)), time(make(100_000))];
+      report.push(`${name} ${full.toFixed(1)} ms`);
+      // Four times the text: about four times the time when linear, sixteen when quadratic (the old
+      // e-mail pattern took 16 s on 100 kB of letters).
+      assert.ok(
+        full < 8 * quarter + 10,
+        `${name}: ${quarter.toFixed(1)} ms for 25 kB, ${full.toFixed(1)} ms for 100 kB`,
+      );
+      assert.ok(full < 1500, `${name}: ${full.toFixed(0)} ms for 100 kB`);
     }
-    console.log(`masking 100 kB: ${times.join(', ')}`);
+    console.log(`masking 100 kB: ${report.join(', ')}`);
   });
 });
