@@ -16,10 +16,11 @@ import type { Payload } from '@temporalio/common';
 import mongoose from 'mongoose';
 import { loadConfig, type Config } from '../../config/env';
 import { configuredSecrets } from '../../config/secrets';
-import { freePort, spawnService, type Service } from '../../dev/services';
+import { freePort, type Service } from '../../dev/services';
 import { AesGcmPayloadCodec } from '../../temporal/payloadCodec';
 import { createSandbox, type Sandbox } from '../../wecom/sandbox/server';
 import { sandboxDevCredentials as dev } from '../../wecom/sandbox/devCredentials';
+import { startEntryPoint } from '../support/processes';
 import { requireEnv, temporalClient, uniqueMongoUri, uniqueTaskQueue } from '../support/servers';
 import { startFakeLlm } from '../support/fakeLlm';
 import { ensureUser } from '../support/users';
@@ -115,12 +116,7 @@ describe('secrets stay secret through a whole run', () => {
     for (const form of [key.toString('hex'), JSON.stringify([...key]).slice(1, -1), key.toString('base64url')])
       secrets.add(form);
 
-    const start = (name: string, entry: string) =>
-      spawnService(name, process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
-        env,
-        output: { file: '/dev/null' },
-        onLine: (line) => output.push(`[${name}] ${line}`),
-      });
+    const start = (name: string, entry: string) => startEntryPoint(name, entry, env, output);
     worker = start('worker', 'worker/main.ts');
     api = start('api', 'api/main.ts');
     await fetch(`${sandboxUrl}/sandbox/callbacks`, {

@@ -3,18 +3,16 @@
 // sets an agent's status with a reason, and takes a conversation over from an agent. The handoff
 // card marks the model-written summary. Screenshots land in .data/screenshots.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { AgentModel } from '../../db/models/agent';
 import { EventModel } from '../../db/models/event';
 import { startFakeLlm } from '../support/fakeLlm';
+import { launchChromium, SHOTS } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
 import { ensureUser } from '../support/users';
 
-const SHOTS = path.resolve(__dirname, '..', '..', '.data', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'browser-test-password';
 const nickname = (customer: string) => `客户${customer.slice(-4)}`; // the sandbox's nickname
 
@@ -27,7 +25,6 @@ describe('signed-in workspace in Chromium', () => {
   const conversations = new Map<string, string>();
 
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), `Chromium is expected at ${CHROMIUM} (.ci/run installs the Debian package)`);
     llm = await startFakeLlm('客户的门锁打不开，要求人工处理，情绪着急。');
     stack = await startStack({
       env: { OPENAI_BASE_URL: llm.baseURL, OPENAI_MODEL: 'fake', OPENAI_API_KEY: 'sk-test' },
@@ -67,17 +64,7 @@ describe('signed-in workspace in Chromium', () => {
     );
     conversations.set('wmBrowserQ1', queued);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
-    fs.mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

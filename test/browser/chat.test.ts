@@ -3,35 +3,21 @@
 // agent works a handed-off conversation in the workspace.
 // Screenshots land in .data/screenshots for a person to look at.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, SHOTS } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
 import { ensureUser } from '../support/users';
-
-const SHOTS = path.resolve(__dirname, '..', '..', '.data', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('web pages in Chromium', () => {
   let stack: Stack;
   let browser: Browser;
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), `Chromium is expected at ${CHROMIUM} (.ci/run installs the Debian package)`);
     // Signing in takes the agent a few seconds: the first-response SLA must not move the
     // conversation away meanwhile (its timers are tested elsewhere).
     stack = await startStack({ settings: { firstResponseSlaMs: 120_000 } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
-    fs.mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -2,16 +2,14 @@
 // the worker and the api start, report healthy, serve the echo slice, expose metrics, and stop
 // cleanly on SIGTERM.
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort, spawnService, type Service } from '../../dev/services';
+import { freePort, type Service } from '../../dev/services';
+import { startEntryPoint } from '../support/processes';
 import { requireEnv, uniqueMongoUri, uniqueTaskQueue } from '../support/servers';
 import { randomAdminToken } from '../support/users';
 import { readUsersFile } from '../../api/auth/seedUsers';
 import { DEFAULT_USERS_FILE, loadConfig } from '../../config/env';
 import { signInInstructions } from '../../dev/signInInstructions';
-
-const ROOT = path.resolve(__dirname, '..', '..');
 
 async function waitForOk(url: string, timeoutMs = 60_000): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
@@ -47,12 +45,7 @@ describe('api and worker processes', () => {
       // What `npm start` does in development: the demo users on a first start.
       USERS_FILE: DEFAULT_USERS_FILE,
     };
-    const start = (name: string, entry: string) =>
-      spawnService(name, process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
-        env,
-        output: { file: '/dev/null' },
-        onLine: (line) => logs.push(`[${name}] ${line}`),
-      });
+    const start = (name: string, entry: string) => startEntryPoint(name, entry, env, logs);
     worker = start('worker', 'worker/main.ts');
     api = start('api', 'api/main.ts');
     apiUrl = `http://127.0.0.1:${apiPort}`;
