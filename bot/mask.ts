@@ -145,14 +145,9 @@ function addressSpans(shadow: string): [number, number][] {
 
 /** Full-width ASCII forms (０-９, Ａ-Ｚ, ＠, ＋, －, …) and the ideographic space, one to one. */
 function shadowOf(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 0xff01 && code <= 0xff5e) out += String.fromCharCode(code - 0xfee0);
-    else if (code === 0x3000) out += ' ';
-    else out += text[i];
-  }
-  return out;
+  return text.replace(/[\uff01-\uff5e\u3000]/g, (char) =>
+    char === '\u3000' ? ' ' : String.fromCharCode(char.charCodeAt(0) - 0xfee0),
+  );
 }
 
 /** Replaces the spans (sorted, not overlapping) in both strings, which stay aligned. */
@@ -162,15 +157,17 @@ function replaceSpans(
   spans: { start: number; end: number; placeholder: string }[],
 ): [string, string] {
   if (spans.length === 0) return [text, shadow];
-  let outText = '';
-  let outShadow = '';
+  const outText: string[] = [];
+  const outShadow: string[] = [];
   let at = 0;
   for (const { start, end, placeholder } of spans) {
-    outText += text.slice(at, start) + placeholder;
-    outShadow += shadow.slice(at, start) + placeholder;
+    outText.push(text.slice(at, start), placeholder);
+    outShadow.push(shadow.slice(at, start), placeholder);
     at = end;
   }
-  return [outText + text.slice(at), outShadow + shadow.slice(at)];
+  outText.push(text.slice(at));
+  outShadow.push(shadow.slice(at));
+  return [outText.join(''), outShadow.join('')];
 }
 
 export function maskPersonalData(text: string): string {
