@@ -16,6 +16,7 @@ COPY kb ./kb
 COPY web ./web
 COPY wecom ./wecom
 COPY worker ./worker
+COPY temporal ./temporal
 COPY workflows ./workflows
 USER node
 EXPOSE 3000 9464

@@ -1,5 +1,7 @@
 // Turns a kf/sync_msg item into the conversation's InboundMessage, tolerant of message types and
-// events it does not know (WeCom adds them): those become 'media' or a generic event.
+// events it does not know (WeCom adds them): those become 'media' or a generic event. Text is cut
+// to a bounded length here, at the edge, so a 100 kB message is still understood and answered
+// (from its beginning) while the workflow's history, the transcript and the LLM see a bounded text.
 import type { InboundMessage } from '../workflows/conversationContract';
 
 /** The fields of a sync_msg item we read (WECOM.md "kf/sync_msg"); everything optional but msgid. */
@@ -37,6 +39,19 @@ export interface CustomerInbound {
 
 const ORIGIN = { 3: 'customer', 4: 'event', 5: 'servicer' } as const;
 
+/** Longer customer texts are cut to this many characters (a question fits many times over). */
+export const MAX_INBOUND_TEXT_CHARS = 2000;
+const MAX_DETAIL_CHARS = 200;
+
+/** The first `max` characters (whole code points, never half a surrogate pair), marked when cut. */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1; // a high surrogate would lose its pair
+  return `${text.slice(0, end)}…`;
+}
+
 /** undefined for items that belong to no customer (e.g. servicer_status_change). */
 export function normalizeKfMessage(raw: RawKfMessage): CustomerInbound | undefined {
   // Events carry the customer inside `event`; tolerate an empty top-level field as well.
@@ -71,7 +86,13 @@ export function normalizeKfMessage(raw: RawKfMessage): CustomerInbound | undefin
     const menuId = raw.text?.menu_id || undefined;
     return {
       externalUserId,
-      message: { ...base, origin, kind: menuId ? 'menu_click' : 'text', text: raw.text?.content ?? '', menuId },
+      message: {
+        ...base,
+        origin,
+        kind: menuId ? 'menu_click' : 'text',
+        text: cutText(raw.text?.content ?? '', MAX_INBOUND_TEXT_CHARS),
+        menuId: menuId && cutText(menuId, MAX_DETAIL_CHARS),
+      },
     };
   }
   // image, voice, video, file, location, link, business_card, miniprogram, and types added later
@@ -81,5 +102,5 @@ export function normalizeKfMessage(raw: RawKfMessage): CustomerInbound | undefin
 function describeMedia(raw: RawKfMessage): string {
   const payload = raw[raw.msgtype ?? ''] as Record<string, unknown> | undefined;
   const detail = payload && (payload.title ?? payload.name ?? payload.address);
-  return `[${raw.msgtype ?? 'unknown'}${typeof detail === 'string' ? `: ${detail}` : ''}]`;
+  return `[${cutText(raw.msgtype ?? 'unknown', 40)}${typeof detail === 'string' ? `: ${cutText(detail, MAX_DETAIL_CHARS)}` : ''}]`;
 }

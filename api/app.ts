@@ -1,19 +1,35 @@
-// The express application: health, metrics, REST routes. Built from its dependencies so tests can
-// run it in-process against real servers.
+// The express application: security headers and the Host check, who is calling, then every route
+// from its definition (api/route.ts), whose schemas also make /api/openapi.json. Built from its
+// dependencies so tests can run it in-process against real servers.
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Logger } from '../config/logger';
-import { measureRequests, mountMetrics } from './metrics';
-import { consoleRoutes } from './routes/console';
+import { payloadCodec } from '../temporal/connectionOptions';
+import { WecomClient } from '../wecom/client';
+import { authenticate } from './auth/authenticate';
+import { isHttps, sessionCookieName } from './auth/cookies';
+import { TEMPORAL_UI_PATH, temporalUiProxy } from './temporalUiProxy';
+import { hostCheck } from './hostCheck';
+import { kfInboxSink, type KfCallbackEvent } from './kfInboxSink';
+import { measureRequests } from './metrics';
+import { openApiDocument } from './openapi';
+import { mountRoutes, type Route } from './route';
+import { agentRoutes } from './routes/agents';
+import { apiTokenRoutes } from './routes/apiTokens';
+import { authRoutes } from './routes/auth';
+import { codecCors, codecRoutes } from './routes/codec';
+import { consoleRoutes, consoleStatic } from './routes/console';
 import { conversationRoutes } from './routes/conversations';
 import { devEchoRoutes } from './routes/devEcho';
 import { healthRoutes } from './routes/health';
 import { knowledgeBaseRoutes } from './routes/knowledgeBase';
+import { operationsRoutes } from './routes/operations';
 import { ticketRoutes } from './routes/tickets';
-import { errorHandler } from './validate';
-import { kfInboxSink, type KfCallbackEvent } from './kfInboxSink';
+import { userRoutes } from './routes/users';
 import { wecomCallbackRoutes } from './routes/wecomCallback';
+import { securityHeaders } from './securityHeaders';
+import { errorHandler } from './validate';
 
 export interface AppDeps {
   config: Config;
@@ -21,29 +37,83 @@ export interface AppDeps {
   log: Logger;
   /** Where verified WeCom callbacks go; by default the kf inbox workflows. */
   wecomSink?: (event: KfCallbackEvent) => Promise<void>;
+  /** How long an agent action may take before it is answered 202 (api/routes/conversations.ts). */
+  actionAnswerWithinMs?: number;
 }
 
-export function createApp({ config, temporal, log, wecomSink }: AppDeps): Express {
+/** Requests to the api are small; the codec carries workflow payloads (up to Temporal's 2 MB each). */
+const API_BODY_LIMIT = '64kb';
+const CODEC_BODY_LIMIT = '8mb';
+
+export function createApp({ config, temporal, log, wecomSink, actionAnswerWithinMs }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Behind a TLS-terminating proxy, the client's address and scheme come from X-Forwarded-*.
+  app.set('trust proxy', config.TRUST_PROXY_HOPS);
   app.use(measureRequests);
-  app.use(healthRoutes(temporal));
-  mountMetrics(app);
-  if (config.wecom) {
-    app.use(
-      wecomCallbackRoutes({
-        credentials: config.wecom,
-        sink: wecomSink ?? kfInboxSink(temporal, config.TEMPORAL_TASK_QUEUE),
-        log,
-      }),
-    );
+  app.use(hostCheck(config.publicUrl, config.ALLOWED_HOSTS));
+  app.use(securityHeaders({ frameAncestors: config.FRAME_ANCESTORS, https: isHttps(config.publicUrl) }));
+
+  // The pages are static and public (what they show comes from the API): served before any look-up.
+  app.use(consoleStatic());
+
+  const temporalUiOrigin = new URL(config.TEMPORAL_UI_URL).origin;
+  app.use('/api/codec', codecCors([temporalUiOrigin]), express.json({ limit: CODEC_BODY_LIMIT }));
+  app.use('/api', express.json({ limit: API_BODY_LIMIT }));
+  app.use(
+    authenticate({
+      publicUrl: config.publicUrl,
+      adminApiToken: config.ADMIN_API_TOKEN,
+      trustedOrigins: [temporalUiOrigin],
+    }),
+  );
+  if (config.TEMPORAL_UI_UPSTREAM) {
+    app.use(TEMPORAL_UI_PATH, temporalUiProxy(config.TEMPORAL_UI_UPSTREAM, sessionCookieName(config.publicUrl)));
   }
-  app.use('/api', express.json({ limit: '256kb' }));
-  app.use(consoleRoutes(config));
-  app.use(devEchoRoutes(temporal, config.TEMPORAL_TASK_QUEUE));
-  app.use(conversationRoutes(temporal));
-  app.use(ticketRoutes(temporal));
-  app.use(knowledgeBaseRoutes());
+
+  const wecomSignIn =
+    config.wecom && config.WECOM_AGENT_ID
+      ? new WecomClient({ baseUrl: config.WECOM_API_BASE, corpId: config.wecom.corpId, secret: config.wecom.secret })
+      : undefined;
+  const routes: Route[] = [
+    ...healthRoutes(temporal),
+    ...(config.wecom
+      ? wecomCallbackRoutes({
+          credentials: config.wecom,
+          sink: wecomSink ?? kfInboxSink(temporal, config.TEMPORAL_TASK_QUEUE),
+          log,
+        })
+      : []),
+    ...authRoutes({
+      config,
+      log,
+      wecomUserIdForCode: wecomSignIn && ((code) => wecomSignIn.userIdForSignInCode(code)),
+    }),
+    ...consoleRoutes(config),
+    // The development slice: never in production.
+    ...(config.NODE_ENV === 'production' ? [] : devEchoRoutes(temporal, config.TEMPORAL_TASK_QUEUE)),
+    ...conversationRoutes(temporal, actionAnswerWithinMs),
+    ...agentRoutes(temporal),
+    ...ticketRoutes(temporal),
+    ...knowledgeBaseRoutes(),
+    ...userRoutes(),
+    ...apiTokenRoutes(),
+    ...codecRoutes(payloadCodec(config), log),
+  ];
+  let document: unknown;
+  routes.push(
+    ...operationsRoutes(
+      config,
+      () =>
+        (document ??= openApiDocument(routes, {
+          title: 'WeCom AI customer service',
+          version: '1',
+          serverUrl: config.publicUrl,
+        })),
+    ),
+  );
+  mountRoutes(app, routes);
+  app.use('/api', (_req, res) => void res.status(404).json({ error: 'no such route' }));
   app.use(errorHandler(log));
   return app;
 }

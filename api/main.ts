@@ -1,23 +1,40 @@
-// api process entry point: configuration, MongoDB, Temporal client, HTTP server, clean shutdown.
+// api process entry point: configuration, MongoDB, the Temporal client (TLS and the payload codec
+// as configured), the users to create on a first start, the HTTP server (and the internal metrics
+// listener), clean shutdown.
 import { loadConfigOrExit } from '../config/env';
 import { createLogger } from '../config/logger';
+import { configuredSecrets } from '../config/secrets';
 import { connectMongo, disconnectMongo } from '../db/connection';
 import { retryUntil } from '../config/retry';
+import { dataConverter, temporalTls } from '../temporal/connectionOptions';
+import { startMetricsServer } from '../worker/metricsServer';
+import { seedUsers } from './auth/seedUsers';
 import { createApp } from './app';
 import { createTemporalClient } from './temporal';
 import { collectDefaultMetrics } from 'prom-client';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const log = createLogger('api', config.LOG_LEVEL);
+  const log = createLogger('api', config.LOG_LEVEL, configuredSecrets(config));
   collectDefaultMetrics();
 
   // Not awaited: the api serves /healthz (503) while MongoDB is still unreachable; mongoose
   // buffers model calls until the connection is up.
   retryUntil('MongoDB', () => connectMongo(config.MONGODB_URI, { timeoutMs: 3000 }), log, {
     timeoutMs: Infinity,
-  }).catch((error: unknown) => log.error({ error: (error as Error).message }, 'MongoDB connection failed'));
-  const temporal = createTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
+  })
+    .then(async () => {
+      if (!config.usersFile) return;
+      const created = await seedUsers(config.usersFile);
+      if (created > 0) log.info({ users: created, file: config.usersFile }, 'users created (there were none)');
+    })
+    .catch((error: unknown) => log.error({ error: (error as Error).message }, 'MongoDB start-up failed'));
+  const temporal = createTemporalClient({
+    address: config.TEMPORAL_ADDRESS,
+    namespace: config.TEMPORAL_NAMESPACE,
+    tls: temporalTls(config),
+    dataConverter: dataConverter(config),
+  });
 
   const app = createApp({ config, temporal, log });
   const server = app.listen(config.PORT, () => log.info({ port: config.PORT }, 'api listening'));
@@ -25,9 +42,14 @@ async function main(): Promise<void> {
     log.fatal({ error: error.message }, `cannot listen on PORT ${config.PORT}`);
     process.exit(1);
   });
+  // Prometheus scrapes this port on the internal network; the public port asks for a supervisor.
+  const metrics = config.API_METRICS_PORT
+    ? await startMetricsServer({ port: config.API_METRICS_PORT, sdkMetricsUrl: undefined, isHealthy: () => true })
+    : undefined;
 
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
+    metrics?.close();
     server.close(() => {
       void Promise.allSettled([disconnectMongo(), temporal.connection.close()]).then(() => process.exit(0));
     });

@@ -1,9 +1,9 @@
-// The api's Prometheus metrics (prom-client default registry) and the /metrics route: HTTP
-// latency, and the conversations in each state right now (read from the mirror at scrape time), so
+// The api's Prometheus metrics (prom-client default registry; served by api/routes/operations.ts):
+// HTTP latency, and the conversations in each state right now (read from the mirror at scrape time), so
 // a queue that grows can page a supervisor.
-import type { NextFunction, Request, Response, Router } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import mongoose from 'mongoose';
-import { Gauge, Histogram, register } from 'prom-client';
+import { Gauge, Histogram } from 'prom-client';
 import { ConversationModel } from '../db/models/conversation';
 
 const OPEN_STATES = ['bot', 'confirming', 'queued', 'human', 'ticket'] as const;
@@ -40,10 +40,4 @@ export function measureRequests(req: Request, res: Response, next: NextFunction)
     });
   });
   next();
-}
-
-export function mountMetrics(router: Router): void {
-  router.get('/metrics', async (_req, res) => {
-    res.type(register.contentType).send(await register.metrics());
-  });
 }

@@ -6,6 +6,13 @@ import OpenAI from 'openai';
 import type { TranscriptEntry } from '../workflows/conversationContract';
 import { maskPersonalData } from './mask';
 
+/**
+ * Starts every summary the model wrote, wherever it is shown (the handoff card, the mirror, the
+ * events): an agent must know it is the model's reading, not the customer's words. The workspace
+ * (web/console/workspace.js) turns it into a badge.
+ */
+export const MODEL_WRITTEN_MARK = '【AI 摘要】';
+
 export interface LlmOptions {
   baseURL?: string;
   apiKey: string;
@@ -66,15 +73,16 @@ export class LlmAssistant {
     return text && labels.includes(text) ? text : undefined;
   }
 
-  /** A two- or three-sentence summary for the agent who takes over. */
-  summarize(reason: string, transcript: TranscriptEntry[]): Promise<string | undefined> {
+  /** A two- or three-sentence summary for the agent who takes over, marked as the model's. */
+  async summarize(reason: string, transcript: TranscriptEntry[]): Promise<string | undefined> {
     const lines = transcript
       .slice(-20)
       .map((t) => `${t.from === 'customer' ? '客户' : t.from === 'bot' ? '机器人' : '客服'}：${t.text}`);
-    return this.complete(
+    const summary = await this.complete(
       'summary',
       '为接手的人工客服写2-3句中文摘要：客户的问题、已经尝试过什么、客户的情绪。不要编造。',
       `转人工原因：${reason}\n对话：\n${lines.join('\n')}`,
     );
+    return summary && `${MODEL_WRITTEN_MARK}${summary.replaceAll(MODEL_WRITTEN_MARK, '')}`;
   }
 }

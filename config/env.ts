@@ -1,19 +1,33 @@
 // Configuration from the environment, validated once at start-up. Every process (launcher, api,
 // worker, sandbox) reads it through loadConfig so a bad value fails the same way everywhere.
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseKeyRing } from '../temporal/keyRing';
 import { conversationSettings } from '../domain/conversationSettings';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 export const DEFAULT_KB_FILE = path.join(REPO_ROOT, 'kb', 'demo-faq.json');
 export const DEFAULT_AGENTS_FILE = path.join(REPO_ROOT, 'kb', 'demo-agents.json');
 export const DEFAULT_WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
+export const DEFAULT_WECOM_OAUTH_BASE = 'https://open.weixin.qq.com';
+export const DEFAULT_WECOM_SSO_BASE = 'https://login.work.weixin.qq.com';
+export const DEFAULT_USERS_FILE = path.join(REPO_ROOT, 'kb', 'demo-users.json');
+/** The WeCom client's sidebar and web pages may embed the workspace; nobody else. */
+export const DEFAULT_FRAME_ANCESTORS = "'self' https://work.weixin.qq.com https://*.work.weixin.qq.com";
 
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const optionalString = z.preprocess(blankToUndefined, z.string().optional());
 const port = (fallback: number) =>
   z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(fallback));
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const readableFile = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .refine((file) => fs.existsSync(file), 'must be the path of a readable file')
+    .optional(),
+);
 
 const fields = z.object({
   NODE_ENV: z.preprocess(blankToUndefined, z.enum(['development', 'production', 'test']).default('development')),
@@ -35,6 +49,8 @@ const fields = z.object({
   TEMPORAL_NAMESPACE: z.preprocess(blankToUndefined, z.string().min(1).default('default')),
   TEMPORAL_TASK_QUEUE: z.preprocess(blankToUndefined, z.string().min(1).default('customer-service')),
   TEMPORAL_UI_URL: z.preprocess(blankToUndefined, httpUrl.default('http://127.0.0.1:8233')),
+  /** The Temporal UI on the internal network, served to supervisors at /temporal/ through the api. */
+  TEMPORAL_UI_UPSTREAM: z.preprocess(blankToUndefined, httpUrl.optional()),
 
   MONGODB_URI: z.preprocess(
     blankToUndefined,
@@ -74,6 +90,73 @@ const fields = z.object({
 
   ALERT_WEBHOOK_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
 
+  // ---- access control
+  /** Accepted as an admin bearer token (automation, first setup). */
+  ADMIN_API_TOKEN: z.preprocess(
+    blankToUndefined,
+    z.string().min(24, 'must be at least 24 characters (e.g. openssl rand -hex 24)').optional(),
+  ),
+  /** How long a sign-in lasts. */
+  SESSION_HOURS: z.preprocess(blankToUndefined, z.coerce.number().min(0.1).max(720).default(12)),
+  /** Users created when there are none (development: the demo users). */
+  USERS_FILE: optionalString,
+  /** The self-built app's AgentId: enables signing in with WeCom (OAuth2 网页授权 / 扫码登录). */
+  WECOM_AGENT_ID: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,12}$/, "must be the app's numeric AgentId")
+      .optional(),
+  ),
+  WECOM_OAUTH_BASE: z.preprocess(blankToUndefined, httpUrl.default(DEFAULT_WECOM_OAUTH_BASE)),
+  WECOM_SSO_BASE: z.preprocess(blankToUndefined, httpUrl.default(DEFAULT_WECOM_SSO_BASE)),
+
+  // ---- exposure
+  /** Host names accepted besides PUBLIC_URL's and loopback (comma-separated). */
+  ALLOWED_HOSTS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+(,[A-Za-z0-9.-]+)*$/, 'must be host names separated by commas')
+      .optional()
+      .transform((list) => (list ? list.split(',') : [])),
+  ),
+  /** Who may embed the pages (CSP frame-ancestors): the WeCom sidebar by default. */
+  FRAME_ANCESTORS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9'*:/. -]+$/, 'must be CSP sources separated by spaces')
+      .default(DEFAULT_FRAME_ANCESTORS),
+  ),
+  /** Reverse proxies in front of the api (TLS terminators) whose X-Forwarded-* headers to believe. */
+  TRUST_PROXY_HOPS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(10).default(0)),
+  /** A second, internal listener for Prometheus (/metrics without signing in). */
+  API_METRICS_PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(65535).optional()),
+
+  // ---- Temporal connection security (the names the Temporal CLI reads too)
+  TEMPORAL_TLS: z.preprocess(blankToUndefined, z.enum(['true', 'false']).default('false')),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: readableFile,
+  TEMPORAL_TLS_CLIENT_CERT_PATH: readableFile,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: readableFile,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  /** AES-256-GCM keys for workflow payloads, `id:base64key,...`; the first encrypts, all decrypt. */
+  PAYLOAD_ENCRYPTION_KEYS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (!text) return undefined;
+        try {
+          return parseKeyRing(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+  ),
+
   /** JSON overriding the conversation timers and limits of domain/conversationSettings.ts. */
   CONVERSATION_SETTINGS: z.preprocess(
     blankToUndefined,
@@ -109,6 +192,30 @@ const schema = fields.superRefine((env, ctx) => {
   if ((env.OPENAI_API_KEY || env.OPENAI_BASE_URL) && !env.OPENAI_MODEL) {
     ctx.addIssue({ code: 'custom', path: ['OPENAI_MODEL'], message: 'is required when an LLM endpoint is configured' });
   }
+  if (Boolean(env.TEMPORAL_TLS_CLIENT_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_CLIENT_KEY_PATH)) {
+    const missing = env.TEMPORAL_TLS_CLIENT_CERT_PATH
+      ? 'TEMPORAL_TLS_CLIENT_KEY_PATH'
+      : 'TEMPORAL_TLS_CLIENT_CERT_PATH';
+    ctx.addIssue({
+      code: 'custom',
+      path: [missing],
+      message: 'is required for mTLS: give the client certificate and its key',
+    });
+  }
+  if (env.WECOM_AGENT_ID && !(env.WECOM_CORP_ID && env.WECOM_SECRET)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['WECOM_AGENT_ID'],
+      message: 'needs WECOM_CORP_ID and WECOM_SECRET (signing in with WeCom)',
+    });
+  }
+  if (env.NODE_ENV === 'production' && !env.PUBLIC_URL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PUBLIC_URL'],
+      message: 'is required in production (cookies, host check, WeCom sign-in)',
+    });
+  }
 });
 
 export type Env = z.infer<typeof schema>;
@@ -125,6 +232,10 @@ export interface Config extends Env {
   wecom: WecomCredentials | undefined;
   /** An LLM is used only when an endpoint and a model are configured. */
   llm: { baseURL: string | undefined; apiKey: string; model: string } | undefined;
+  /** PUBLIC_URL, or the loopback address of PORT. */
+  publicUrl: string;
+  /** Users to create when there are none: USERS_FILE, or the demo users in development. */
+  usersFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -135,11 +246,9 @@ export class ConfigError extends Error {
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const key = String(issue.path[0] ?? 'environment');
-      const got = typeof source[key] === 'string' ? ` (got ${JSON.stringify(source[key])})` : '';
-      return `${key} ${issue.message}${got}`;
-    });
+    // The variable and what is wrong with it, never its value: it may be a secret (a URI with a
+    // password, a key) and this line ends up in logs.
+    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`);
     throw new ConfigError(`Configuration error: ${problems.join('; ')}`);
   }
   const env = parsed.data;
@@ -155,7 +264,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const llm = env.OPENAI_MODEL
     ? { baseURL: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY ?? 'unused', model: env.OPENAI_MODEL }
     : undefined;
-  return { ...env, wecom, llm };
+  const publicUrl = (env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/$/, '');
+  const usersFile = env.USERS_FILE ?? (env.NODE_ENV === 'development' ? DEFAULT_USERS_FILE : undefined);
+  return { ...env, wecom, llm, publicUrl, usersFile };
 }
 
 /** For entry points: print the one-line error and exit instead of a stack trace. */

@@ -124,6 +124,10 @@ export interface TemporalOptions {
   port: number;
   /** Web UI port, or undefined for a headless server (tests). */
   uiPort: number | undefined;
+  /** The UI's base path when the api serves it (TEMPORAL_UI_UPSTREAM), e.g. /temporal. */
+  uiPublicPath?: string;
+  /** The codec endpoint the UI calls to show encrypted payloads (the api's /api/codec). */
+  uiCodecEndpoint?: string;
   /** SQLite file; undefined keeps the server in memory (tests). */
   dbFile: string | undefined;
   namespace: string;
@@ -152,6 +156,8 @@ export async function startTemporal(options: TemporalOptions): Promise<Service &
     ...devServerSearchAttributeFlags(),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
+    ...(options.uiPublicPath ? ['--ui-public-path', options.uiPublicPath] : []),
+    ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
   ];
   const tail: string[] = [];
   const service = spawnService('temporal', TEMPORAL_BIN, args, { output: options.output, onLine: keepTail(tail) });

@@ -4,7 +4,8 @@
 // reverse order on Ctrl-C. TEMPORAL_ADDRESS / MONGODB_URI point at running servers instead.
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfigOrExit } from '../config/env';
+import { loadConfig, loadConfigOrExit } from '../config/env';
+import { signInInstructions } from './signInInstructions';
 import { sandboxDevCredentials } from '../wecom/sandbox/devCredentials';
 import { ensureTools } from './setup';
 import { step } from './run';
@@ -107,7 +108,13 @@ async function main(): Promise<void> {
       dbFile: path.join(DATA_DIR, 'temporal.db'),
       namespace: config.TEMPORAL_NAMESPACE,
       output: 'prefix',
+      // As in a deployment, supervisors open the UI through the api (signed in), where it can ask
+      // the api's codec endpoint, on the same origin, to show encrypted payloads.
+      uiPublicPath: '/temporal',
+      ...(config.PAYLOAD_ENCRYPTION_KEYS ? { uiCodecEndpoint: `${config.publicUrl}/api/codec` } : {}),
     });
+    env.TEMPORAL_UI_UPSTREAM = `http://127.0.0.1:${uiPort}`;
+    if (!process.env.TEMPORAL_UI_URL) env.TEMPORAL_UI_URL = `${config.publicUrl}/temporal/`;
     services.push(temporal);
     env.TEMPORAL_ADDRESS = temporal.address;
     done();
@@ -124,6 +131,10 @@ async function main(): Promise<void> {
       WECOM_ENCODING_AES_KEY: sandboxDevCredentials.encodingAesKey,
       WECOM_API_BASE: sandboxUrl,
       SANDBOX_CALLBACK_URL: `http://127.0.0.1:${config.PORT}/wecom/callback`,
+      // The sandbox also plays WeCom's sign-in pages (OAuth2), so agents can try signing in with WeCom.
+      WECOM_AGENT_ID: process.env.WECOM_AGENT_ID || sandboxDevCredentials.agentId,
+      WECOM_OAUTH_BASE: sandboxUrl,
+      WECOM_SSO_BASE: sandboxUrl,
     });
     startNodeService('sandbox', 'wecom/sandbox/main.ts', env);
     await waitForHttp(`${sandboxUrl}/healthz`, 'WeCom sandbox');
@@ -142,14 +153,20 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `The customer-service stack is up (${((Date.now() - started) / 1000).toFixed(1)}s):`,
-    `  api            ${apiUrl}   (health ${apiUrl}/healthz, metrics ${apiUrl}/metrics)`,
+    `  api            ${apiUrl}   (health ${apiUrl}/healthz, metrics ${apiUrl}/metrics for supervisors)`,
     `  console        ${apiUrl}/console   (agent workspace ${apiUrl}/console/workspace.html)`,
-    `  Temporal UI    ${config.TEMPORAL_UI_URL}${externalTemporal ? ' (external server)' : ''}`,
+    externalTemporal
+      ? `  Temporal UI    ${config.TEMPORAL_UI_URL} (external server)`
+      : `  Temporal UI    ${config.publicUrl}/temporal/ (supervisors, signed in; also http://127.0.0.1:${uiPort}/temporal/)`,
     `  worker metrics http://127.0.0.1:${config.WORKER_METRICS_PORT}/metrics`,
     useSandbox
       ? `  WeCom sandbox  ${sandboxUrl}   (customer chat ${sandboxUrl}/chat)`
       : `  WeCom API      ${config.WECOM_API_BASE} (callback URL: ${apiUrl}/wecom/callback)`,
-    `  MongoDB        ${env.MONGODB_URI}${externalMongo ? ' (external)' : ' (FerretDB)'}`,
+    // A URI's password is never printed.
+    `  MongoDB        ${env.MONGODB_URI!.replace(/\/\/[^@/]*@/, '//***@')}${externalMongo ? ' (external)' : ' (FerretDB)'}`,
+    '',
+    ...signInInstructions(loadConfig(env), apiUrl),
+    '',
     'Press Ctrl-C to stop.',
     '',
   ];

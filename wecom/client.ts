@@ -60,6 +60,12 @@ const customerResponse = base.extend({
     .default([]),
   invalid_external_userid: z.array(z.string()).default([]),
 });
+// auth/getuserinfo: a member has a userid; a WeChat user outside the corp only an openid.
+const userInfoResponse = base.extend({
+  userid: z.string().optional(),
+  openid: z.string().optional(),
+  external_userid: z.string().optional(),
+});
 const accountListResponse = base.extend({
   account_list: z
     .array(z.looseObject({ open_kfid: z.string(), name: z.string().optional(), avatar: z.string().optional() }))
@@ -193,6 +199,14 @@ export class WecomClient implements KfApi {
   async listAccounts(offset = 0, limit = 100) {
     const res = await this.post('kf/account/list', accountListResponse, { offset, limit });
     return res.account_list;
+  }
+
+  // ---------------------------------------------------------------- sign-in (OAuth2 网页授权 / 扫码登录)
+
+  /** The member's userid for a sign-in code (valid 5 minutes, once); undefined for a non-member. */
+  async userIdForSignInCode(code: string): Promise<string | undefined> {
+    const res = await this.call('auth/getuserinfo', userInfoResponse, 'GET', undefined, { code });
+    return res.userid;
   }
 
   // ---------------------------------------------------------------- plumbing

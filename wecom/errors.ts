@@ -17,6 +17,7 @@ export const WecomErrcode = {
   invalidCorpId: 40013,
   invalidToken: 40014,
   invalidSecret2: 40091,
+  invalidOAuthCode: 40029,
   missingToken: 41001,
   tokenExpired: 42001,
   rateLimited: 45009,

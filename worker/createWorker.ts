@@ -12,6 +12,8 @@ export interface CreateWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   activities: object;
   identity?: string;
+  /** Encrypts payloads when PAYLOAD_ENCRYPTION_KEYS is set. */
+  dataConverter?: WorkerOptions['dataConverter'];
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
@@ -22,5 +24,6 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: options.activities,
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
 }

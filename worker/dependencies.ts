@@ -82,7 +82,12 @@ export async function buildActivityDeps(
       humanMode: config.HUMAN_MODE,
       settings: config.CONVERSATION_SETTINGS,
       understand: (text, recent) => engine.understand(text, recent),
-      refine: llm ? (understood, text) => refineWithLlm(understood, text, engine, llm) : undefined,
+      refine: llm
+        ? (understood, text) =>
+            refineWithLlm(understood, text, engine, llm, undefined, ({ entryId, claims }) =>
+              log.warn({ entryId, claims }, 'LLM rewrite not grounded on its KB entry: the entry’s answer is sent'),
+            )
+        : undefined,
       summarize: llm ? ({ reason, transcript }) => llm.summarize(reason, transcript) : undefined,
       alertWebhookUrl: config.ALERT_WEBHOOK_URL,
     },

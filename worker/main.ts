@@ -14,10 +14,12 @@ import { buildActivityDeps } from './dependencies';
 import { ensureSearchAttributes } from './searchAttributes';
 import { retryUntil } from '../config/retry';
 import { slotReaper, SLOT_REAPER_WORKFLOW_ID } from '../workflows/slotReaper';
+import { configuredSecrets } from '../config/secrets';
+import { dataConverter, temporalTls } from '../temporal/connectionOptions';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const log = createLogger('worker', config.LOG_LEVEL);
+  const log = createLogger('worker', config.LOG_LEVEL, configuredSecrets(config));
 
   const sdkMetricsPort = await freePort();
   // The SDK's own logs go through ours; below warn only when debugging (its info level prints the
@@ -40,17 +42,19 @@ async function main(): Promise<void> {
   });
 
   await retryUntil('MongoDB', () => connectMongo(config.MONGODB_URI, { timeoutMs: 3000 }), log);
+  const tls = temporalTls(config);
   const connection = await retryUntil(
     'Temporal',
-    () => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
+    () => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, tls }),
     log,
   );
-  const added = await ensureSearchAttributes(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const added = await ensureSearchAttributes(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, tls);
   if (added.length > 0) log.info({ added }, 'registered search attributes');
 
   const temporal = new Client({
-    connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS }),
+    connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS, tls }),
     namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: dataConverter(config),
   });
   const { deps, close } = await buildActivityDeps(config, temporal, log);
   const worker = await createWorker({
@@ -58,6 +62,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: createActivities(deps),
+    dataConverter: dataConverter(config),
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

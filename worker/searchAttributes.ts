@@ -1,6 +1,6 @@
 // Registers the project's search attributes on the namespace if they are missing (idempotent), so
 // an external Temporal server needs no manual step. The dev server is also started with them.
-import { Connection } from '@temporalio/client';
+import { Connection, type TLSConfig } from '@temporalio/client';
 import { type SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { allSearchAttributes } from '../workflows/searchAttributes';
@@ -16,8 +16,8 @@ const protoType: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueT
   KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
-export async function ensureSearchAttributes(address: string, namespace: string): Promise<string[]> {
-  const connection = await Connection.connect({ address });
+export async function ensureSearchAttributes(address: string, namespace: string, tls?: TLSConfig): Promise<string[]> {
+  const connection = await Connection.connect({ address, tls });
   try {
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
     const known = new Set(Object.keys(existing.customAttributes ?? {}));

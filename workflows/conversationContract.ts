@@ -2,6 +2,7 @@
 // query and their payload types. Written once here; the workflow, the api and the tests import it.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/conversationEvents';
+export type { Actor } from '../domain/conversationEvents';
 import type { ConversationState } from '../domain/lifecycle';
 
 export type CsState = ConversationState;

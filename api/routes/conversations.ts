@@ -1,15 +1,11 @@
 // The agent workspace's REST API: conversations from the mirror, the live snapshot from the
 // workflow, the transcript, and the agent actions as workflow updates (validated twice: zod here,
-// the workflow's update validators there). Agents set their status here too.
-import { Router, type Response } from 'express';
+// the workflow's update validators there). The acting agent is always the caller: agents act on
+// their own conversations and the queue, supervisors and admins on any, with a reason.
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import { setAgentStatus } from '../../activities/routing';
-import { AgentModel } from '../../db/models/agent';
-import { heldConversations } from '../../db/models/agentSlot';
 import { ConversationModel } from '../../db/models/conversation';
 import { MessageModel } from '../../db/models/message';
-import { announceAgentStatus } from '../agentPresence';
 import {
   actionFailureTypes,
   agentReplyUpdate,
@@ -19,39 +15,78 @@ import {
   snapshotQuery,
   takeOverUpdate,
   transferUpdate,
+  type AgentRef,
 } from '../../workflows/conversationContract';
-import { HttpError, parseBody } from '../validate';
+import { actingAgentId, seesEverything, type Principal } from '../auth/principal';
+import { requireConversationAccess } from '../conversationAccess';
+import { pageQuery } from '../pagination';
+import { defineRoute, type Route } from '../route';
+import { HttpError } from '../validate';
 
-const agentRef = z.object({ agentId: z.string().min(1) });
+const STATES = ['bot', 'confirming', 'queued', 'human', 'ticket', 'closed'] as const;
+export const MAX_REPLY_CHARS = 2048;
+
+const conversationParams = z.object({ conversationId: z.string().min(1).max(200) });
+const reason = z.string().trim().min(1).max(500).optional().describe('Why (recorded in the conversation events).');
+// strict: a body naming the acting agent (agentId) is refused, not silently obeyed or ignored.
+const action = <S extends z.ZodRawShape>(shape: S) => z.strictObject({ ...shape, reason });
+
 const actions = {
-  reply: { update: agentReplyUpdate, body: agentRef.extend({ text: z.string().min(1).max(2048) }) },
-  'take-over': { update: takeOverUpdate, body: agentRef },
+  reply: {
+    update: agentReplyUpdate,
+    summary: 'Reply to the customer as the signed-in agent',
+    body: action({ text: z.string().trim().min(1).max(MAX_REPLY_CHARS) }),
+  },
+  'take-over': {
+    update: takeOverUpdate,
+    summary: 'Take the conversation (from the queue; supervisors: from the bot or another agent)',
+    body: action({}),
+  },
   transfer: {
     update: transferUpdate,
-    body: agentRef
-      .extend({ toAgentId: z.string().optional(), toSkill: z.string().optional() })
-      .refine((b) => b.toAgentId || b.toSkill, 'give toAgentId or toSkill'),
+    summary: 'Transfer to another agent or skill (supervisors: reassign any conversation)',
+    body: action({
+      toAgentId: z.string().min(1).max(64).optional(),
+      toSkill: z.string().min(1).max(64).optional(),
+    }).refine((b) => b.toAgentId || b.toSkill, 'give toAgentId or toSkill'),
   },
   ticket: {
     update: createTicketUpdate,
-    body: agentRef.extend({
-      title: z.string().min(1).max(200),
+    summary: 'Turn the conversation into a ticket (工单)',
+    body: action({
+      title: z.string().trim().min(1).max(200),
       description: z.string().max(5000).optional(),
       priority: z.enum(['low', 'normal', 'high', 'urgent']).optional(),
     }),
   },
-  'return-to-bot': { update: returnToBotUpdate, body: agentRef },
-  resolve: { update: resolveUpdate, body: agentRef },
+  'return-to-bot': { update: returnToBotUpdate, summary: 'Give the conversation back to the bot', body: action({}) },
+  resolve: { update: resolveUpdate, summary: 'Resolve and close the conversation', body: action({}) },
 } as const;
 
-const states = ['bot', 'confirming', 'queued', 'human', 'ticket', 'closed'] as const;
+/**
+ * An action the workflow accepted but has not finished by then (a take-over waiting for the agent
+ * to be free) is answered 202: it goes on in the workflow, and no request hangs on it.
+ */
+export const ACTION_ANSWER_WITHIN_MS = 20_000;
+const STILL_RUNNING = Symbol('still running');
+
+async function withinTime<T>(work: Promise<T>, ms: number): Promise<T | typeof STILL_RUNNING> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof STILL_RUNNING>((resolve) => (timer = setTimeout(() => resolve(STILL_RUNNING), ms)));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** A refused action's failure type → HTTP: the request is wrong (400) or cannot be done now (409). */
 const BAD_REQUEST: string[] = [actionFailureTypes.invalidRequest, actionFailureTypes.unknownAgent];
 
-async function answerWorkflowErrors(res: Response, work: () => Promise<unknown>): Promise<void> {
+/** The workflow's answer, or the HTTP error that says why it refused. */
+async function workflowAnswer<T>(work: () => Promise<T>): Promise<T> {
   try {
-    res.json(await work());
+    return await work();
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw new HttpError(404, 'no such conversation');
     // A refused action says why and what kind of refusal it is (workflows/conversationContract.ts).
@@ -65,67 +100,109 @@ async function answerWorkflowErrors(res: Response, work: () => Promise<unknown>)
   }
 }
 
-export function conversationRoutes(temporal: Client): Router {
-  const router = Router();
+/** Agents list their own conversations and the queue; anything else is refused rather than emptied. */
+function listFilter(caller: Principal, query: { state?: string; agentId?: string }): Record<string, unknown> {
+  const filter: Record<string, unknown> = {};
+  if (query.state) filter.state = query.state;
+  if (query.agentId) filter.agentId = query.agentId;
+  if (seesEverything(caller)) return filter;
+  const me = caller.agentId;
+  if (query.agentId && query.agentId !== me) throw new HttpError(403, 'agents list only their own conversations');
+  if (query.state && query.state !== 'queued' && !me) throw new HttpError(403, 'you serve no conversations');
+  return { $and: [filter, { $or: [{ state: 'queued' }, ...(me ? [{ agentId: me }] : [])] }] };
+}
 
-  router.get('/api/conversations', async (req, res) => {
-    const query = z
-      .object({
-        state: z.enum(states).optional(),
-        agentId: z.string().optional(),
-        limit: z.coerce.number().int().min(1).max(500).default(100),
-      })
-      .safeParse(req.query);
-    if (!query.success) throw new HttpError(400, `invalid query: ${query.error.issues[0]?.message}`);
-    const filter: Record<string, unknown> = {};
-    if (query.data.state) filter.state = query.data.state;
-    if (query.data.agentId) filter.agentId = query.data.agentId;
-    // Queue order: priority first, then who has waited longest.
-    const docs = await ConversationModel.find(filter)
-      .sort({ priority: -1, queuedAt: 1, updatedAt: -1 })
-      .limit(query.data.limit)
-      .lean();
-    res.json(docs.map(({ _id, ...doc }) => doc));
-  });
+export function conversationRoutes(temporal: Client, answerWithinMs = ACTION_ANSWER_WITHIN_MS): Route[] {
+  const routes: Route[] = [
+    defineRoute({
+      method: 'get',
+      path: '/api/conversations',
+      tag: 'conversations',
+      summary: 'List conversations (queue order)',
+      description: 'Agents get their own conversations and the queue; supervisors and admins every conversation.',
+      access: 'user',
+      query: z.object({
+        state: z.enum(STATES).optional(),
+        agentId: z.string().max(64).optional(),
+        ...pageQuery(100, 200),
+      }),
+      async handle({ query, caller }) {
+        // Queue order: priority first, then who has waited longest.
+        const docs = await ConversationModel.find(listFilter(caller, query))
+          .sort({ priority: -1, queuedAt: 1, updatedAt: -1 })
+          .skip(query.offset)
+          .limit(query.limit)
+          .lean();
+        return docs.map(({ _id, ...doc }) => doc);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/conversations/:conversationId',
+      tag: 'conversations',
+      summary: 'The live snapshot: state, agent, handoff card, transcript tail, timers',
+      access: 'user',
+      params: conversationParams,
+      async handle({ params, caller }) {
+        await requireConversationAccess(temporal, caller, params.conversationId);
+        return workflowAnswer(() => temporal.workflow.getHandle(params.conversationId).query(snapshotQuery));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/conversations/:conversationId/messages',
+      tag: 'conversations',
+      summary: 'The stored transcript, oldest first',
+      access: 'user',
+      params: conversationParams,
+      query: z.object(pageQuery(200, 1000)),
+      async handle({ params, query, caller }) {
+        await requireConversationAccess(temporal, caller, params.conversationId);
+        const messages = await MessageModel.find({ conversationId: params.conversationId })
+          .sort({ sentAt: 1 })
+          .skip(query.offset)
+          .limit(query.limit)
+          .lean();
+        return messages.map(({ _id, ...m }) => m);
+      },
+    }),
+  ];
 
-  router.get('/api/conversations/:conversationId', (req, res) =>
-    answerWorkflowErrors(res, () => temporal.workflow.getHandle(req.params.conversationId).query(snapshotQuery)),
-  );
-
-  router.get('/api/conversations/:conversationId/messages', async (req, res) => {
-    const messages = await MessageModel.find({ conversationId: req.params.conversationId }).sort({ sentAt: 1 }).lean();
-    res.json(messages.map(({ _id, ...m }) => m));
-  });
-
-  for (const [name, action] of Object.entries(actions)) {
-    router.post(`/api/conversations/:conversationId/${name}`, (req, res) => {
-      const body = parseBody(action.body, req.body);
-      return answerWorkflowErrors(res, () =>
-        temporal.workflow
-          .getHandle(req.params.conversationId)
-          .executeUpdate(action.update as typeof resolveUpdate, { args: [body] }),
-      );
-    });
-  }
-
-  router.get('/api/agents', async (_req, res) => {
-    const agents = await AgentModel.find({}).sort({ agentId: 1 }).lean();
-    const held = await heldConversations(agents.map((agent) => agent.agentId));
-    res.json(
-      agents.map(({ _id, ...agent }) => {
-        const activeConversations = held.get(agent.agentId) ?? [];
-        return { ...agent, activeConversations, freeSlots: Math.max(0, agent.capacity - activeConversations.length) };
+  for (const [name, spec] of Object.entries(actions)) {
+    routes.push(
+      defineRoute({
+        method: 'post',
+        path: `/api/conversations/:conversationId/${name}`,
+        tag: 'agent actions',
+        summary: spec.summary,
+        description:
+          'Acts as the signed-in user (never as an agent named in the body). Supervisors and admins may act on any conversation; the reason is recorded with the action.',
+        access: 'user',
+        params: conversationParams,
+        body: spec.body as z.ZodType<Record<string, unknown>>,
+        async handle({ params, body, caller, res }) {
+          await requireConversationAccess(temporal, caller, params.conversationId);
+          const request: AgentRef & Record<string, unknown> = {
+            ...body,
+            agentId: actingAgentId(caller),
+            actor: { userId: caller.userId, role: caller.role },
+          };
+          // Accepted (its validator passed) or refused with the reason, then its result in time.
+          const update = await workflowAnswer(() =>
+            temporal.workflow
+              .getHandle(params.conversationId)
+              .startUpdate(spec.update as typeof resolveUpdate, { args: [request], waitForStage: 'ACCEPTED' }),
+          );
+          const result = await withinTime(
+            workflowAnswer(() => update.result()),
+            answerWithinMs,
+          );
+          if (result !== STILL_RUNNING) return result;
+          res.status(202);
+          return { accepted: true, pending: 'the workflow accepted the action and is still carrying it out' };
+        },
       }),
     );
-  });
-
-  router.post('/api/agents/:agentId/status', async (req, res) => {
-    const { status } = parseBody(z.object({ status: z.enum(['online', 'away', 'offline']) }), req.body);
-    const held = await setAgentStatus(req.params.agentId, status);
-    if (held === undefined) throw new HttpError(404, `no agent ${req.params.agentId}`);
-    await announceAgentStatus(temporal, req.params.agentId, status, held);
-    res.json({ agentId: req.params.agentId, status, conversations: held });
-  });
-
-  return router;
+  }
+  return routes;
 }

@@ -1,13 +1,12 @@
-// POST /api/dev/echo: the development slice. Runs echoWorkflow, which stores the text in MongoDB
-// through an activity, and answers with the workflow's result.
+// POST /api/dev/echo: the development slice, mounted only outside production. Runs echoWorkflow,
+// which stores the text in MongoDB through an activity, and answers with the workflow's result.
 import { randomUUID } from 'node:crypto';
-import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { echoWorkflow } from '../../workflows/echo';
-import { parseBody } from '../validate';
+import { defineRoute, type Route } from '../route';
 
-const EchoBody = z.object({
+const EchoBody = z.strictObject({
   text: z.string().min(1).max(2000),
   echoId: z
     .string()
@@ -15,21 +14,28 @@ const EchoBody = z.object({
     .optional(),
 });
 
-export function devEchoRoutes(temporal: Client, taskQueue: string): Router {
-  const router = Router();
-  router.post('/api/dev/echo', async (req, res) => {
-    const body = parseBody(EchoBody, req.body);
-    const echoId = body.echoId ?? randomUUID();
-    const workflowId = `echo:${echoId}`;
-    const result = await temporal.workflow.execute(echoWorkflow, {
-      taskQueue,
-      workflowId,
-      args: [{ echoId, text: body.text }],
-      workflowExecutionTimeout: '30 seconds',
-      // The same echoId twice returns the first run's result instead of failing.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
-    res.json({ workflowId, ...result });
-  });
-  return router;
+export function devEchoRoutes(temporal: Client, taskQueue: string): Route[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/dev/echo',
+      tag: 'development',
+      summary: 'Echo through a workflow and MongoDB (development and test only)',
+      access: 'user',
+      body: EchoBody,
+      async handle({ body }) {
+        const echoId = body.echoId ?? randomUUID();
+        const workflowId = `echo:${echoId}`;
+        const result = await temporal.workflow.execute(echoWorkflow, {
+          taskQueue,
+          workflowId,
+          args: [{ echoId, text: body.text }],
+          workflowExecutionTimeout: '30 seconds',
+          // The same echoId twice returns the first run's result instead of failing.
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        });
+        return { workflowId, ...result };
+      },
+    }),
+  ];
 }

@@ -1,55 +1,99 @@
 // Knowledge-base editing at run time: entries live in MongoDB (seeded from KB_FILE), validated
-// with the KB file's own schema; every edit bumps the version and updatedAt, and the worker's
-// engine rebuilds when it sees the change (within its reload interval).
-import { Router } from 'express';
+// with the KB file's own schema plus size caps (an answer must fit one WeCom text message); every
+// edit bumps the version and updatedAt, and the worker's engine rebuilds when it sees the change.
+// Everyone signed in reads the KB; editing needs the KB editor permission (or admin).
+import { z } from 'zod';
 import { kbEntrySchema } from '../../bot/kb';
 import { KbEntryModel } from '../../db/models/kbEntry';
-import { HttpError, parseBody } from '../validate';
+import { utf8Length, WECOM_TEXT_MAX_BYTES } from '../../domain/wecomText';
+import { pageQuery } from '../pagination';
+import { defineRoute, type Route } from '../route';
+import { HttpError } from '../validate';
 
-const editable = kbEntrySchema.omit({ id: true });
+const editable = z.strictObject({
+  ...kbEntrySchema.omit({ id: true }).shape,
+  skill: z.string().min(1).max(64),
+  question: z.string().trim().min(1).max(200),
+  similar: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
+  answer: z
+    .string()
+    .trim()
+    .min(1)
+    .max(WECOM_TEXT_MAX_BYTES)
+    .refine(
+      (text) => utf8Length(text) <= WECOM_TEXT_MAX_BYTES,
+      `must fit one WeCom message (${WECOM_TEXT_MAX_BYTES} bytes)`,
+    ),
+});
+
+const entryParams = z.object({ entryId: kbEntrySchema.shape.id.max(64) });
 
 const view = ({ _id, ...entry }: { _id: unknown } & Record<string, unknown>) => entry;
 
-export function knowledgeBaseRoutes(): Router {
-  const router = Router();
-
-  router.get('/api/kb/entries', async (_req, res) => {
-    res.json((await KbEntryModel.find({}).sort({ entryId: 1 }).lean()).map(view));
-  });
-
-  router.get('/api/kb/entries/:entryId', async (req, res) => {
-    const entry = await KbEntryModel.findOne({ entryId: req.params.entryId }).lean();
-    if (!entry) throw new HttpError(404, `no entry ${req.params.entryId}`);
-    res.json(view(entry));
-  });
-
-  /** Creates or replaces an entry. */
-  router.put('/api/kb/entries/:entryId', async (req, res) => {
-    const id = kbEntrySchema.shape.id.safeParse(req.params.entryId);
-    if (!id.success) throw new HttpError(400, `invalid entry id: ${id.error.issues[0]?.message}`);
-    const entry = parseBody(editable, req.body);
-    const saved = await KbEntryModel.findOneAndUpdate(
-      { entryId: id.data },
-      {
-        $set: { ...entry, updatedAt: new Date() },
-        $inc: { version: 1 },
-        $setOnInsert: { entryId: id.data, hits: 0, rejects: 0 },
+export function knowledgeBaseRoutes(): Route[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/kb/entries',
+      tag: 'knowledge base',
+      summary: 'List knowledge-base entries',
+      access: 'user',
+      query: z.object(pageQuery(100, 500)),
+      async handle({ query }) {
+        const entries = await KbEntryModel.find({}).sort({ entryId: 1 }).skip(query.offset).limit(query.limit).lean();
+        return entries.map(view);
       },
-      { upsert: true, returnDocument: 'after' },
-    ).lean();
-    res.json(view(saved!));
-  });
-
-  /** Disables an entry: the bot stops answering from it, and its history stays. */
-  router.delete('/api/kb/entries/:entryId', async (req, res) => {
-    const saved = await KbEntryModel.findOneAndUpdate(
-      { entryId: req.params.entryId },
-      { $set: { enabled: false, updatedAt: new Date() }, $inc: { version: 1 } },
-      { returnDocument: 'after' },
-    ).lean();
-    if (!saved) throw new HttpError(404, `no entry ${req.params.entryId}`);
-    res.json(view(saved));
-  });
-
-  return router;
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/kb/entries/:entryId',
+      tag: 'knowledge base',
+      summary: 'One knowledge-base entry',
+      access: 'user',
+      params: entryParams,
+      async handle({ params }) {
+        const entry = await KbEntryModel.findOne({ entryId: params.entryId }).lean();
+        if (!entry) throw new HttpError(404, `no entry ${params.entryId}`);
+        return view(entry);
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/kb/entries/:entryId',
+      tag: 'knowledge base',
+      summary: 'Create or replace an entry',
+      access: 'kbEditor',
+      params: entryParams,
+      body: editable,
+      async handle({ params, body }) {
+        const saved = await KbEntryModel.findOneAndUpdate(
+          { entryId: params.entryId },
+          {
+            $set: { ...body, updatedAt: new Date() },
+            $inc: { version: 1 },
+            $setOnInsert: { entryId: params.entryId, hits: 0, rejects: 0 },
+          },
+          { upsert: true, returnDocument: 'after' },
+        ).lean();
+        return view(saved!);
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/kb/entries/:entryId',
+      tag: 'knowledge base',
+      summary: 'Disable an entry (the bot stops answering from it; its history stays)',
+      access: 'kbEditor',
+      params: entryParams,
+      async handle({ params }) {
+        const saved = await KbEntryModel.findOneAndUpdate(
+          { entryId: params.entryId },
+          { $set: { enabled: false, updatedAt: new Date() }, $inc: { version: 1 } },
+          { returnDocument: 'after' },
+        ).lean();
+        if (!saved) throw new HttpError(404, `no entry ${params.entryId}`);
+        return view(saved);
+      },
+    }),
+  ];
 }

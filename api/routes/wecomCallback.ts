@@ -2,11 +2,13 @@
 // "Callback"). A valid kf_msg_or_event is handed to the sink (signal-with-start of the account's
 // inbox workflow) before "success" is answered: if that fails we answer 500 and WeCom retries,
 // so no news is lost; the sink is a single Temporal call, well inside WeCom's 5 s.
-import express, { Router, type Request } from 'express';
+import express from 'express';
+import { z } from 'zod';
 import type { Logger } from '../../config/logger';
 import { CallbackXmlError, parseCallbackEvent, parseEnvelope } from '../../wecom/callbackXml';
 import { CallbackCryptoError, decryptPayload, isValidSignature, type CallbackCredentials } from '../../wecom/crypto';
 import type { KfCallbackEvent } from '../kfInboxSink';
+import { defineRoute, type Route } from '../route';
 
 export interface WecomCallbackOptions {
   credentials: CallbackCredentials;
@@ -17,71 +19,89 @@ export interface WecomCallbackOptions {
   now?: () => number;
 }
 
-const SIGNED = ['msg_signature', 'timestamp', 'nonce'] as const;
+const signed = {
+  msg_signature: z.string().min(1).max(128),
+  timestamp: z.string().regex(/^\d{1,12}$/, 'must be seconds since the epoch'),
+  nonce: z.string().min(1).max(128),
+};
 
-function signedQuery(req: Request): { msg_signature: string; timestamp: string; nonce: string } | undefined {
-  const values = SIGNED.map((key) => req.query[key]);
-  if (!values.every((v): v is string => typeof v === 'string' && v.length > 0)) return undefined;
-  const [msg_signature, timestamp, nonce] = values as [string, string, string];
-  return { msg_signature, timestamp, nonce };
-}
-
-export function wecomCallbackRoutes(options: WecomCallbackOptions): Router {
+export function wecomCallbackRoutes(options: WecomCallbackOptions): Route[] {
   const { credentials, log } = options;
   const skew = options.maxClockSkewSeconds ?? 300;
   const now = options.now ?? Date.now;
-  const router = Router();
-  const fresh = (timestamp: string) => /^\d+$/.test(timestamp) && Math.abs(now() / 1000 - Number(timestamp)) <= skew;
+  // The same window for the URL verification and the callbacks: an old signed request replayed
+  // is refused either way.
+  const fresh = (timestamp: string) => Math.abs(now() / 1000 - Number(timestamp)) <= skew;
 
-  // URL verification. Express has already URL-decoded the query.
-  router.get('/wecom/callback', (req, res) => {
-    const query = signedQuery(req);
-    const echostr = typeof req.query.echostr === 'string' ? req.query.echostr : undefined;
-    if (!query || !echostr)
-      return void res.status(400).type('text/plain').send('missing msg_signature, timestamp, nonce or echostr');
-    if (!isValidSignature(credentials.token, query, echostr))
-      return void res.status(403).type('text/plain').send('bad signature');
-    try {
-      res.type('text/plain').send(decryptPayload(credentials, echostr));
-    } catch (error) {
-      log.warn({ error: (error as Error).message }, 'URL verification: bad echostr');
-      res.status(400).type('text/plain').send('bad echostr');
-    }
-  });
-
-  router.post('/wecom/callback', express.text({ type: () => true, limit: '64kb' }), async (req, res) => {
-    const query = signedQuery(req);
-    if (!query) return void res.status(400).type('text/plain').send('missing msg_signature, timestamp or nonce');
-    if (!fresh(query.timestamp)) return void res.status(403).type('text/plain').send('stale timestamp');
-    let event;
-    try {
-      const { encrypt } = parseEnvelope(typeof req.body === 'string' ? req.body : '');
-      if (!isValidSignature(credentials.token, query, encrypt)) {
-        log.warn('callback with a bad signature refused');
-        return void res.status(403).type('text/plain').send('bad signature');
-      }
-      event = parseCallbackEvent(decryptPayload(credentials, encrypt));
-    } catch (error) {
-      if (error instanceof CallbackXmlError || error instanceof CallbackCryptoError) {
-        log.warn({ error: error.message }, 'callback refused');
-        return void res.status(400).type('text/plain').send(error.message);
-      }
-      throw error;
-    }
-    if (event.MsgType === 'event' && event.Event === 'kf_msg_or_event' && event.OpenKfId) {
-      try {
-        await options.sink({ openKfId: event.OpenKfId, token: event.Token });
-      } catch (error) {
-        log.error(
-          { error: (error as Error).message, openKfId: event.OpenKfId },
-          'could not hand the callback to the inbox',
-        );
-        return void res.status(500).type('text/plain').send('retry later');
-      }
-    } else {
-      log.info({ msgType: event.MsgType, event: event.Event }, 'callback ignored: not a kf event');
-    }
-    res.type('text/plain').send('success');
-  });
-  return router;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/wecom/callback',
+      tag: 'WeCom callback',
+      summary: 'WeCom’s URL verification (answers the decrypted echostr)',
+      description: 'Authenticated by WeCom’s msg_signature over the Token, not by our credentials.',
+      access: 'public',
+      // Express has already URL-decoded the query.
+      query: z.object({ ...signed, echostr: z.string().min(1).max(1024) }),
+      response: { description: 'The decrypted echostr', type: 'text/plain' },
+      handle({ query, res }) {
+        if (!fresh(query.timestamp)) return void res.status(403).type('text/plain').send('stale timestamp');
+        if (!isValidSignature(credentials.token, query, query.echostr))
+          return void res.status(403).type('text/plain').send('bad signature');
+        try {
+          res.type('text/plain').send(decryptPayload(credentials, query.echostr));
+        } catch (error) {
+          log.warn({ error: (error as Error).message }, 'URL verification: bad echostr');
+          res.status(400).type('text/plain').send('bad echostr');
+        }
+        return undefined;
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/wecom/callback',
+      tag: 'WeCom callback',
+      summary: 'WeCom’s encrypted kf callback (kf_msg_or_event)',
+      description: 'Authenticated by WeCom’s msg_signature over the Token, not by our credentials.',
+      access: 'public',
+      query: z.object(signed),
+      body: z.string().max(64 * 1024),
+      bodyType: 'text/xml',
+      before: [express.text({ type: () => true, limit: '64kb' })],
+      response: { description: '`success`', type: 'text/plain' },
+      async handle({ query, body, res }) {
+        if (!fresh(query.timestamp)) return void res.status(403).type('text/plain').send('stale timestamp');
+        let event;
+        try {
+          const { encrypt } = parseEnvelope(body);
+          if (!isValidSignature(credentials.token, query, encrypt)) {
+            log.warn('callback with a bad signature refused');
+            return void res.status(403).type('text/plain').send('bad signature');
+          }
+          event = parseCallbackEvent(decryptPayload(credentials, encrypt));
+        } catch (error) {
+          if (error instanceof CallbackXmlError || error instanceof CallbackCryptoError) {
+            log.warn({ error: error.message }, 'callback refused');
+            return void res.status(400).type('text/plain').send(error.message);
+          }
+          throw error;
+        }
+        if (event.MsgType === 'event' && event.Event === 'kf_msg_or_event' && event.OpenKfId) {
+          try {
+            await options.sink({ openKfId: event.OpenKfId, token: event.Token });
+          } catch (error) {
+            log.error(
+              { error: (error as Error).message, openKfId: event.OpenKfId },
+              'could not hand the callback to the inbox',
+            );
+            return void res.status(500).type('text/plain').send('retry later');
+          }
+        } else {
+          log.info({ msgType: event.MsgType, event: event.Event }, 'callback ignored: not a kf event');
+        }
+        res.type('text/plain').send('success');
+        return undefined;
+      },
+    }),
+  ];
 }

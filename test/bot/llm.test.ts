@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { LlmAssistant } from '../../bot/llm';
-import { maskPersonalData } from '../../bot/mask';
+import { LlmAssistant, MODEL_WRITTEN_MARK } from '../../bot/llm';
 import path from 'node:path';
 import { BotEngine } from '../../bot/engine';
 import { loadKnowledgeBaseFile } from '../../bot/kb';
@@ -132,6 +131,30 @@ describe('LLM adapter', () => {
     assert.ok(decision.kind === 'answer' && decision.answer === reply);
   });
 
+  it('sends the entry’s own answer when the rewrite adds an amount the entry does not have', async () => {
+    const engine = BotEngine.fromKnowledgeBase(
+      loadKnowledgeBaseFile(path.resolve(__dirname, '..', '..', 'kb', 'demo-faq.json')),
+    );
+    const message = '收到的东西坏了怎么办';
+    const before = engine.understand(message);
+    assert.equal(before.entryId, 'damaged-package');
+    const own = before.candidates[0]!.answer;
+    const refused: string[][] = [];
+    reply = '别担心，拍照申请后我们直接给您退款100元。';
+    const padded = await refineWithLlm(before, message, engine, llm(), undefined, ({ claims }) => refused.push(claims));
+    assert.equal(padded.candidates[0]!.answer, own, 'the KB entry’s answer, not the rewrite');
+    assert.deepEqual(refused, [['number 100']]);
+    reply = '很抱歉！请在签收后四十八小时内拍照，在订单里申请破损补寄，审核后免费补发或退款。';
+    const faithful = await refineWithLlm(before, message, engine, llm());
+    assert.equal(faithful.candidates[0]!.answer, reply, 'the same facts in other words pass');
+  });
+
+  it('marks a summary as model-written', async () => {
+    reply = '客户反映门锁指纹失灵，机器人答复未解决，情绪焦急。';
+    const summary = await llm().summarize('answer_rejected', []);
+    assert.equal(summary, `${MODEL_WRITTEN_MARK}${reply}`);
+  });
+
   it('never overrides a safety signal, and keeps the engine result when the LLM fails', async () => {
     const engine = BotEngine.fromKnowledgeBase(
       loadKnowledgeBaseFile(path.resolve(__dirname, '..', '..', 'kb', 'demo-faq.json')),
@@ -142,9 +165,5 @@ describe('LLM adapter', () => {
     mode = 'error';
     const unsure = engine.understand('我的猫不吃饭怎么办');
     assert.deepEqual(await refineWithLlm(unsure, '我的猫不吃饭怎么办', engine, llm()), unsure);
-  });
-
-  it('masking leaves ordinary text alone', () => {
-    assert.equal(maskPersonalData('订单号123456什么时候发货'), '订单号123456什么时候发货');
   });
 });

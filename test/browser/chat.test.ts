@@ -3,32 +3,21 @@
 // agent works a handed-off conversation in the workspace.
 // Screenshots land in .data/screenshots for a person to look at.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, SHOTS } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
-
-const SHOTS = path.resolve(__dirname, '..', '..', '.data', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { ensureUser } from '../support/users';
 
 describe('web pages in Chromium', () => {
   let stack: Stack;
   let browser: Browser;
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), `Chromium is expected at ${CHROMIUM} (.ci/run installs the Debian package)`);
-    stack = await startStack();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
-    fs.mkdirSync(SHOTS, { recursive: true });
+    // Signing in takes the agent a few seconds: the first-response SLA must not move the
+    // conversation away meanwhile (its timers are tested elsewhere).
+    stack = await startStack({ settings: { firstResponseSlaMs: 120_000 } });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -72,10 +61,14 @@ describe('web pages in Chromium', () => {
     const { conversationId, snapshot } = await stack.withAgent(customer);
     const agentId = snapshot.agentId!;
 
+    await ensureUser({ userId: agentId, role: 'agent', password: 'workspace-password' });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('dialog', (dialog) => void dialog.accept());
-    await page.goto(`${stack.apiUrl}/console/workspace.html`);
-    await page.selectOption('#agent', agentId);
+    await page.goto(`${stack.apiUrl}/console/login.html?next=/console/workspace.html`);
+    await page.fill('input[name=userId]', agentId);
+    await page.fill('input[name=password]', 'workspace-password');
+    await page.click('form button[type=submit]');
+    await page.waitForURL(/workspace\.html/);
     const mine = page.locator('#mine li', { hasText: `客户${customer.slice(-4)}` }); // the sandbox's nickname
     await mine.waitFor({ timeout: 15_000 });
     await mine.click();

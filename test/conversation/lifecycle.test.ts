@@ -60,13 +60,11 @@ describe('conversation lifecycle (console mode)', () => {
       [[conversationId, agentId]],
     );
     const path = `/api/conversations/${encodeURIComponent(conversationId)}`;
-    assert.equal((await stack.api('POST', `${path}/reply`, { agentId: 'someone-else', text: 'hi' })).status, 409);
-    assert.equal((await stack.api('POST', `${path}/reply`, { agentId })).status, 400);
-    assert.equal((await stack.api('GET', '/api/conversations/conv:nobody:nobody:1')).status, 404);
-    const reply = await stack.api<{ msgid: string }>('POST', `${path}/reply`, {
-      agentId,
-      text: '您好，我来帮您查一下物流。',
-    });
+    const agent = stack.as(agentId);
+    assert.equal((await stack.as('someone-else').api('POST', `${path}/reply`, { text: 'hi' })).status, 403);
+    assert.equal((await agent.api('POST', `${path}/reply`, {})).status, 400);
+    assert.equal((await agent.api('GET', '/api/conversations/conv:nobody:nobody:1')).status, 404);
+    const reply = await agent.api<{ msgid: string }>('POST', `${path}/reply`, { text: '您好，我来帮您查一下物流。' });
     assert.equal(reply.status, 200);
     assert.match(reply.body.msgid, /^cs/);
     await stack.until(
@@ -75,7 +73,7 @@ describe('conversation lifecycle (console mode)', () => {
       (m) => m.includes('您好，我来帮您查一下物流。'),
     );
 
-    assert.equal((await stack.api('POST', `${path}/resolve`, { agentId })).status, 200);
+    assert.equal((await agent.api('POST', `${path}/resolve`, {})).status, 200);
     const afterResolve = await stack.until(
       'the survey',
       () => stack.received(customer),

@@ -41,14 +41,11 @@ describe('conversation limits', () => {
     const { conversationId, snapshot } = await stack.withAgent(customer);
     const before = (await stack.received(customer)).length;
     await new Promise((resolve) => setTimeout(resolve, 4500));
-    const reply = await stack.api<{ msgid: string; sent: boolean }>(
-      'POST',
-      `/api/conversations/${encodeURIComponent(conversationId)}/reply`,
-      {
-        agentId: snapshot.agentId,
+    const reply = await stack
+      .as(snapshot.agentId!)
+      .api<{ msgid: string; sent: boolean }>('POST', `/api/conversations/${encodeURIComponent(conversationId)}/reply`, {
         text: '抱歉久等了',
-      },
-    );
+      });
     assert.equal(reply.status, 200);
     assert.equal(reply.body.sent, false, 'nothing was sent');
     assert.equal((await stack.received(customer)).length, before);

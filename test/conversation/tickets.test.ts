@@ -22,10 +22,11 @@ describe('tickets and the knowledge base over the api', () => {
     const customer = 'wmTicket1';
     await stack.say(customer, '转人工，门锁指纹模块坏了');
     const { conversationId, snapshot } = await stack.withAgent(customer);
-    const ticket = await stack.api<{ ticketNo: string }>(
+    const agent = stack.as(snapshot.agentId!);
+    const ticket = await agent.api<{ ticketNo: string }>(
       'POST',
       `/api/conversations/${encodeURIComponent(conversationId)}/ticket`,
-      { agentId: snapshot.agentId, title: '门锁指纹模块故障', priority: 'high' },
+      { title: '门锁指纹模块故障', priority: 'high' },
     );
     assert.equal(ticket.status, 200, JSON.stringify(ticket.body));
     const { ticketNo } = ticket.body;
@@ -46,10 +47,10 @@ describe('tickets and the knowledge base over the api', () => {
       [[ticketNo, 'open']],
     );
 
-    const progress = await stack.api<{ status: string; conversationNotified: boolean }>(
+    const progress = await agent.api<{ status: string; conversationNotified: boolean }>(
       'POST',
       `/api/tickets/${ticketNo}/status`,
-      { status: 'in_progress', note: '已安排师傅上门', by: snapshot.agentId },
+      { status: 'in_progress', note: '已安排师傅上门' },
     );
     assert.deepEqual([progress.body.status, progress.body.conversationNotified], ['in_progress', true]);
     await stack.until(
@@ -73,11 +74,12 @@ describe('tickets and the knowledge base over the api', () => {
       (m) => m.some((x) => x.content.includes('评价')),
     );
     assert.equal(survey.find((x) => x.content.includes('评价'))?.via, 'send_msg_on_event');
-    const stored = await stack.api<{ history: { status: string }[] }>('GET', `/api/tickets/${ticketNo}`);
+    const stored = await stack.api<{ history: { status: string; by?: string }[] }>('GET', `/api/tickets/${ticketNo}`);
     assert.deepEqual(
       stored.body.history.map((h) => h.status),
       ['open', 'in_progress', 'resolved'],
     );
+    assert.equal(stored.body.history[1]!.by, snapshot.agentId, 'the change is recorded as the caller’s');
 
     await maybeRecordHistory(stack.client, conversationId, 'console-ticket');
 
@@ -91,11 +93,11 @@ describe('tickets and the knowledge base over the api', () => {
     const customer = 'wmTicket2';
     await stack.say(customer, '转人工');
     const { conversationId, snapshot } = await stack.withAgent(customer);
-    const ticket = await stack.api<{ ticketNo: string }>(
-      'POST',
-      `/api/conversations/${encodeURIComponent(conversationId)}/ticket`,
-      { agentId: snapshot.agentId, title: '发票重开' },
-    );
+    const ticket = await stack
+      .as(snapshot.agentId!)
+      .api<{ ticketNo: string }>('POST', `/api/conversations/${encodeURIComponent(conversationId)}/ticket`, {
+        title: '发票重开',
+      });
     await stack.say(customer, '好的，辛苦了');
     await stack.until(
       'the pending notice',

@@ -102,7 +102,8 @@ describe('conversation timers', () => {
     // …and Prometheus sees the same queue on the api's /metrics.
     await stack.until(
       'the queue on /metrics',
-      async () => (await fetch(`${stack.apiUrl}/metrics`)).text(),
+      async () =>
+        (await fetch(`${stack.apiUrl}/metrics`, { headers: { authorization: `Bearer ${stack.adminToken}` } })).text(),
       (metrics) => /^cs_conversations\{state="queued"\} 2$/m.test(metrics),
     );
 

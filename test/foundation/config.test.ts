@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, DEFAULT_KB_FILE, loadConfig } from '../../config/env';
+import { configuredSecrets } from '../../config/secrets';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const validWecom = {
@@ -67,6 +68,33 @@ describe('configuration', () => {
     ['partial WeCom credentials', { WECOM_CORP_ID: 'ww1' }, /WECOM_SECRET is required when WECOM_CORP_ID is set/],
     ['LLM endpoint without a model', { OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' }, /OPENAI_MODEL is required/],
     ['OPENAI_BASE_URL not http', { OPENAI_BASE_URL: 'ftp://x', OPENAI_MODEL: 'm' }, /OPENAI_BASE_URL must be an http/],
+    ['a short ADMIN_API_TOKEN', { ADMIN_API_TOKEN: 'letmein' }, /ADMIN_API_TOKEN must be at least 24 characters/],
+    [
+      'a payload key of the wrong size',
+      { PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(16, 7).toString('base64')}` },
+      /PAYLOAD_ENCRYPTION_KEYS key k1 must be 32 bytes in base64/,
+    ],
+    [
+      'a payload key without an id',
+      { PAYLOAD_ENCRYPTION_KEYS: Buffer.alloc(32, 7).toString('base64') },
+      /PAYLOAD_ENCRYPTION_KEYS must be id:base64key pairs/,
+    ],
+    [
+      'a client certificate without its key',
+      { TEMPORAL_TLS_CLIENT_CERT_PATH: __filename },
+      /TEMPORAL_TLS_CLIENT_KEY_PATH is required for mTLS/,
+    ],
+    [
+      'a CA file that does not exist',
+      { TEMPORAL_TLS_SERVER_CA_CERT_PATH: '/nonexistent/ca.pem' },
+      /TEMPORAL_TLS_SERVER_CA_CERT_PATH must be the path of a readable file/,
+    ],
+    [
+      'WeCom sign-in without the app',
+      { WECOM_AGENT_ID: '1000002' },
+      /WECOM_AGENT_ID needs WECOM_CORP_ID and WECOM_SECRET/,
+    ],
+    ['production without PUBLIC_URL', { NODE_ENV: 'production' }, /PUBLIC_URL is required in production/],
   ];
   for (const [name, env, expected] of cases) {
     it(`rejects ${name} with one line naming the variable`, () => {
@@ -76,6 +104,44 @@ describe('configuration', () => {
     });
   }
 
+  it('never prints the value of a variable, which may be a secret', () => {
+    const secrets = {
+      ADMIN_API_TOKEN: 'tooShortButSecret',
+      MONGODB_URI: 'postgres://user:Pa55word-in-uri@db/x',
+      PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(31, 9).toString('base64')}`,
+      WECOM_TOKEN: 'not a valid token with spaces',
+    };
+    const message = configError(secrets);
+    for (const [key, value] of Object.entries(secrets)) {
+      assert.match(message, new RegExp(key), `${key} is named`);
+      assert.ok(!message.includes(value), `${key}'s value is not printed`);
+    }
+    assert.ok(!message.includes('Pa55word'));
+  });
+
+  it('knows which values are secrets (for log scrubbing and the secrets test)', () => {
+    const key = Buffer.alloc(32, 3).toString('base64');
+    const config = loadConfig({
+      ...validWecom,
+      ADMIN_API_TOKEN: 'a'.repeat(32),
+      PAYLOAD_ENCRYPTION_KEYS: `2026:${key}`,
+      MONGODB_URI: 'mongodb://cs:s3cret-pass@db:27017/cs',
+      ALERT_WEBHOOK_URL: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=robot-key-123',
+    });
+    assert.deepEqual(
+      configuredSecrets(config).sort(),
+      [
+        'secret' /* WECOM_SECRET */,
+        validWecom.WECOM_TOKEN,
+        validWecom.WECOM_ENCODING_AES_KEY,
+        'a'.repeat(32),
+        key,
+        'robot-key-123',
+        's3cret-pass',
+      ].sort(),
+    );
+  });
+
   it('npm start stops at once on a bad value, with one line and nothing started', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'dev', 'start.ts')], {
       cwd: ROOT,
@@ -84,10 +150,7 @@ describe('configuration', () => {
       timeout: 60_000,
     });
     assert.equal(result.status, 1);
-    assert.equal(
-      result.stderr.trim(),
-      'Configuration error: MONGODB_URI must be a mongodb:// or mongodb+srv:// URI (got "not-a-uri")',
-    );
+    assert.equal(result.stderr.trim(), 'Configuration error: MONGODB_URI must be a mongodb:// or mongodb+srv:// URI');
     assert.equal(result.stdout.trim(), '', 'nothing was started');
   });
 });

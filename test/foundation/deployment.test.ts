@@ -30,6 +30,16 @@ const services = compose.services;
 /** `${NAME:-default}` → default, as docker compose does with an empty .env. */
 const interpolate = (value: string) => value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
 
+/** KEY=value lines of an env file; `# KEY=value` lines too when `commented`. */
+function envFile(text: string, commented = false): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const match = (commented ? /^#?\s*([A-Z][A-Z0-9_]*)=(.*)$/ : /^([A-Z][A-Z0-9_]*)=(.*)$/).exec(line.trim());
+    if (match) entries.set(match[1]!, match[2]!);
+  }
+  return entries;
+}
+
 describe('docker-compose.yml', () => {
   it('has Temporal with PostgreSQL and its UI, MongoDB, api, worker and Prometheus', () => {
     for (const name of ['postgresql', 'temporal', 'temporal-ui', 'mongodb', 'api', 'worker', 'prometheus']) {
@@ -80,12 +90,64 @@ describe('docker-compose.yml', () => {
     });
   }
 
+  it('publishes only the api’s port; Temporal, its UI, Prometheus and MongoDB stay internal', () => {
+    const published = Object.entries(services)
+      .filter(([, service]) => (service.ports ?? []).length > 0)
+      .map(([name, service]) => [name, service.ports]);
+    assert.deepEqual(published, [['api', ['${API_PORT:-3000}:3000']]]);
+    assert.equal(services.api!.environment!.PORT, '3000');
+    // The loopback-only extras for an SSH tunnel bind nothing to the network.
+    const tunnel = parse(read('deploy/docker-compose.tunnel.yml')) as { services: Record<string, ComposeService> };
+    for (const [name, service] of Object.entries(tunnel.services)) {
+      for (const port of service.ports ?? []) assert.match(port, /^127\.0\.0\.1:/, `${name} ${port}`);
+    }
+  });
+
+  it('serves the Temporal UI through the api, with the api’s codec endpoint', () => {
+    const ui = services['temporal-ui']!.environment!;
+    assert.equal(ui.TEMPORAL_UI_PUBLIC_PATH, '/temporal');
+    assert.equal(interpolate(ui.TEMPORAL_CODEC_ENDPOINT!), 'http://localhost:3000/api/codec');
+    const api = loadConfig(
+      Object.fromEntries(Object.entries(services.api!.environment!).map(([k, v]) => [k, interpolate(String(v))])),
+    );
+    assert.equal(api.TEMPORAL_UI_UPSTREAM, `http://temporal-ui:${services['temporal-ui']!.expose![0]}`);
+    assert.equal(new URL(api.TEMPORAL_UI_URL).pathname, '/temporal/');
+  });
+
+  it('.env.example lists every variable with a placeholder the configuration accepts', () => {
+    const example = read('.env.example');
+    const listed = envFile(example, true);
+    const missing = configKeys.filter((key) => !listed.has(key));
+    assert.deepEqual(missing, [], 'every configuration variable is listed');
+    // Every ${VAR} docker-compose.yml reads from .env is listed as well.
+    for (const match of read('docker-compose.yml').matchAll(/\$\{([A-Z_]+)/g))
+      assert.ok(listed.has(match[1]!), match[1]);
+    // The uncommented values, as docker compose would pass them, are valid (blank secrets included).
+    const active = Object.fromEntries(envFile(example));
+    const config = loadConfig({ ...active, NODE_ENV: 'production' });
+    assert.equal(config.publicUrl, 'https://cs.example.com');
+    for (const secret of [
+      'ADMIN_API_TOKEN',
+      'WECOM_SECRET',
+      'WECOM_TOKEN',
+      'WECOM_ENCODING_AES_KEY',
+      'OPENAI_API_KEY',
+      'PAYLOAD_ENCRYPTION_KEYS',
+    ])
+      assert.equal(active[secret], '', `${secret} has no value in the example`);
+  });
+
   it('Prometheus scrapes the api and worker metrics ports', () => {
     const prometheus = parse(read('deploy/prometheus.yml')) as {
       scrape_configs: { job_name: string; dns_sd_configs: { names: string[]; port: number }[] }[];
     };
     const targets = new Map(prometheus.scrape_configs.map((c) => [c.job_name, c.dns_sd_configs[0]!]));
-    assert.deepEqual(targets.get('api'), { names: ['api'], type: 'A', port: Number(services.api!.environment!.PORT) });
+    assert.deepEqual(targets.get('api'), {
+      names: ['api'],
+      type: 'A',
+      port: Number(services.api!.environment!.API_METRICS_PORT),
+    });
+    assert.ok(services.api!.expose!.includes(services.api!.environment!.API_METRICS_PORT!));
     assert.deepEqual(targets.get('worker'), {
       names: ['worker'],
       type: 'A',
@@ -95,7 +157,19 @@ describe('docker-compose.yml', () => {
 
   it('the Dockerfile copies every runtime folder and the demo KB it points KB_FILE at', () => {
     const dockerfile = read('Dockerfile');
-    for (const dir of ['activities', 'api', 'config', 'db', 'domain', 'kb', 'worker', 'workflows', 'wecom', 'bot']) {
+    for (const dir of [
+      'activities',
+      'api',
+      'config',
+      'db',
+      'domain',
+      'kb',
+      'temporal',
+      'worker',
+      'workflows',
+      'wecom',
+      'bot',
+    ]) {
       assert.match(dockerfile, new RegExp(`^COPY ${dir} \\./${dir}$`, 'm'), `COPY ${dir}`);
       assert.ok(fs.existsSync(path.join(ROOT, dir)), `${dir} exists`);
     }

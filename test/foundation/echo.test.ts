@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
+import { randomAdminToken } from '../support/users';
 import { loadConfig } from '../../config/env';
 import { createLogger } from '../../config/logger';
 import { EchoRecordModel } from '../../db/models/echoRecord';
@@ -29,6 +30,8 @@ describe('echo slice (api → Temporal → activity → MongoDB)', () => {
   let running: Promise<void>;
   let server: Server;
   let baseUrl: string;
+  const adminToken = randomAdminToken();
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` };
 
   before(async () => {
     await connectTestMongo('echo');
@@ -42,7 +45,7 @@ describe('echo slice (api → Temporal → activity → MongoDB)', () => {
       activities: createEchoActivities(),
     });
     running = worker.run();
-    const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue });
+    const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: taskQueue, ADMIN_API_TOKEN: adminToken });
     const app = createApp({ config, temporal: client, log: createLogger('api-test', 'silent') });
     server = app.listen(0);
     await new Promise((resolve) => server.once('listening', resolve));
@@ -62,7 +65,7 @@ describe('echo slice (api → Temporal → activity → MongoDB)', () => {
     const echoId = `e-${Date.now()}`;
     const res = await fetch(`${baseUrl}/api/dev/echo`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers,
       body: JSON.stringify({ text: '你好, Temporal', echoId }),
     });
     assert.equal(res.status, 200);
@@ -85,7 +88,7 @@ describe('echo slice (api → Temporal → activity → MongoDB)', () => {
     const send = () =>
       fetch(`${baseUrl}/api/dev/echo`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers,
         body: JSON.stringify({ text: 'once', echoId }),
       }).then((r) => r.json() as Promise<{ storedAt: string }>);
     const [first, second] = [await send(), await send()];
@@ -96,12 +99,39 @@ describe('echo slice (api → Temporal → activity → MongoDB)', () => {
   it('rejects a bad body with 400 and a message naming the field', async () => {
     const res = await fetch(`${baseUrl}/api/dev/echo`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers,
       body: JSON.stringify({ text: '' }),
     });
     assert.equal(res.status, 400);
     const body = (await res.json()) as { error: string };
     assert.match(body.error, /text/);
+  });
+
+  it('refuses the echo without credentials, and is not mounted in production', async () => {
+    const anonymous = await fetch(`${baseUrl}/api/dev/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'hi' }),
+    });
+    assert.equal(anonymous.status, 401);
+    const production = createApp({
+      config: loadConfig({
+        ...process.env,
+        NODE_ENV: 'production',
+        PUBLIC_URL: 'http://127.0.0.1',
+        ADMIN_API_TOKEN: adminToken,
+      }),
+      temporal: client,
+      log: createLogger('api-test', 'silent'),
+    }).listen(0);
+    await new Promise((resolve) => production.once('listening', resolve));
+    const res = await fetch(`http://127.0.0.1:${(production.address() as AddressInfo).port}/api/dev/echo`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ text: 'hi' }),
+    });
+    production.close();
+    assert.equal(res.status, 404);
   });
 
   it('answers /healthz with 200 and each dependency ok', async () => {

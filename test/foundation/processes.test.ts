@@ -2,12 +2,14 @@
 // the worker and the api start, report healthy, serve the echo slice, expose metrics, and stop
 // cleanly on SIGTERM.
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort, spawnService, type Service } from '../../dev/services';
+import { freePort, type Service } from '../../dev/services';
+import { startEntryPoint } from '../support/processes';
 import { requireEnv, uniqueMongoUri, uniqueTaskQueue } from '../support/servers';
-
-const ROOT = path.resolve(__dirname, '..', '..');
+import { randomAdminToken } from '../support/users';
+import { readUsersFile } from '../../api/auth/seedUsers';
+import { DEFAULT_USERS_FILE, loadConfig } from '../../config/env';
+import { signInInstructions } from '../../dev/signInInstructions';
 
 async function waitForOk(url: string, timeoutMs = 60_000): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
@@ -26,6 +28,8 @@ describe('api and worker processes', () => {
   let worker: Service;
   let apiUrl: string;
   let workerUrl: string;
+  const adminToken = randomAdminToken();
+  const auth = { authorization: `Bearer ${adminToken}` };
 
   before(async () => {
     const [apiPort, metricsPort] = [await freePort(), await freePort()];
@@ -37,13 +41,11 @@ describe('api and worker processes', () => {
       MONGODB_URI: uniqueMongoUri('processes'),
       TEMPORAL_TASK_QUEUE: uniqueTaskQueue('processes'),
       LOG_LEVEL: 'info',
+      ADMIN_API_TOKEN: adminToken,
+      // What `npm start` does in development: the demo users on a first start.
+      USERS_FILE: DEFAULT_USERS_FILE,
     };
-    const start = (name: string, entry: string) =>
-      spawnService(name, process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
-        env,
-        output: { file: '/dev/null' },
-        onLine: (line) => logs.push(`[${name}] ${line}`),
-      });
+    const start = (name: string, entry: string) => startEntryPoint(name, entry, env, logs);
     worker = start('worker', 'worker/main.ts');
     api = start('api', 'api/main.ts');
     apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -64,7 +66,7 @@ describe('api and worker processes', () => {
   it('serve the echo slice across processes', async () => {
     const res = await fetch(`${apiUrl}/api/dev/echo`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify({ text: 'across processes' }),
     });
     assert.equal(res.status, 200, await res.clone().text());
@@ -73,8 +75,29 @@ describe('api and worker processes', () => {
     assert.match(body.workflowId, /^echo:/);
   });
 
+  it('create the demo users on a first start, who sign in as npm start says', async () => {
+    const config = loadConfig({ USERS_FILE: DEFAULT_USERS_FILE, ADMIN_API_TOKEN: adminToken });
+    const printed = signInInstructions(config, apiUrl).join('\n');
+    for (const user of readUsersFile(DEFAULT_USERS_FILE)) {
+      assert.match(printed, new RegExp(`${user.userId}[^\n]*password ${user.password}`), `${user.userId} is printed`);
+      const login = async () =>
+        fetch(`${apiUrl}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ userId: user.userId, password: user.password }),
+        });
+      let res = await login();
+      for (let i = 0; res.status === 401 && i < 40; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250)); // seeding follows the MongoDB connection
+        res = await login();
+      }
+      assert.equal(res.status, 200, user.userId);
+      assert.equal(((await res.json()) as { role: string }).role, user.role);
+    }
+  });
+
   it('expose Prometheus metrics: prom-client on both, the Temporal SDK on the worker', async () => {
-    const apiMetrics = await (await fetch(`${apiUrl}/metrics`)).text();
+    const apiMetrics = await (await fetch(`${apiUrl}/metrics`, { headers: auth })).text();
     assert.match(apiMetrics, /cs_http_request_duration_seconds_count\{[^}]*route="\/api\/dev\/echo"/);
     const workerMetrics = await (await fetch(`${workerUrl}/metrics`)).text();
     assert.match(workerMetrics, /process_cpu_user_seconds_total/);

@@ -9,6 +9,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import mongoose from 'mongoose';
 import { workflowsPath } from '../../worker/createWorker';
 
@@ -36,20 +37,25 @@ export async function dropTestMongo(): Promise<void> {
   await mongoose.disconnect();
 }
 
-export async function temporalClient(): Promise<Client> {
+export async function temporalClient(dataConverter?: DataConverter): Promise<Client> {
   const connection = await Connection.connect({ address: requireEnv('TEMPORAL_ADDRESS') });
-  return new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+  return new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', dataConverter });
 }
 
 let runtimeInstalled = false;
 
-export async function nativeConnection(): Promise<NativeConnection> {
+/** The SDK's native runtime, quiet; call before a worker connection of a test's own. */
+export function installTestRuntime(): void {
   // The SDK logs every worker state change at INFO; tests only want warnings. Installed only by
   // files that run workers: the native runtime would keep other test processes alive.
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
+}
+
+export async function nativeConnection(): Promise<NativeConnection> {
+  installTestRuntime();
   return NativeConnection.connect({ address: requireEnv('TEMPORAL_ADDRESS') });
 }
 

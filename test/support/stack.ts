@@ -19,6 +19,9 @@ import { ensureSearchAttributes } from '../../worker/searchAttributes';
 import { snapshotQuery, type ConversationSnapshot } from '../../workflows/conversationContract';
 import { sandboxCredentials, startSandbox, type RunningSandbox } from './sandbox';
 import { nativeConnection, requireEnv, temporalClient, uniqueMongoUri, workflowBundle } from './servers';
+import { randomAdminToken, tokenFor, type TestUser } from './users';
+import { dataConverter } from '../../temporal/connectionOptions';
+import { sandboxDevCredentials } from '../../wecom/sandbox/devCredentials';
 
 /** Timers in seconds instead of minutes. */
 export const fastSettings: Partial<ConversationSettings> = {
@@ -57,7 +60,33 @@ export interface Stack {
   /** The customer's WeCom session as the sandbox holds it. */
   session(customer: string): Promise<{ service_state: number; servicer_userid?: string }>;
   snapshot(conversationId: string): Promise<ConversationSnapshot>;
+  /** The REST API as an admin (ADMIN_API_TOKEN). */
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** The REST API as this user (an agent unless said otherwise), through an API token. */
+  as(user: string | TestUser): { api: Stack['api'] };
+  adminToken: string;
+}
+
+export type ApiCall = <T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+) => Promise<{ status: number; body: T }>;
+
+/** A fetch of the api that answers status and JSON, with these credentials. */
+export function apiClient(apiUrl: string, bearer: () => Promise<string | undefined>): ApiCall {
+  return async <T>(method: string, path: string, body?: unknown) => {
+    const token = await bearer();
+    const res = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json().catch(() => undefined)) as T };
+  };
 }
 
 export async function startStack(
@@ -73,6 +102,7 @@ export async function startStack(
   const openKfId = `wkTest${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const taskQueue = `cs-${openKfId}`;
   const sandbox = await startSandbox(undefined, openKfId, options.servicers);
+  const adminToken = randomAdminToken();
   const config = loadConfig({
     ...process.env,
     LOG_LEVEL: 'silent',
@@ -84,16 +114,22 @@ export async function startStack(
     WECOM_TOKEN: sandboxCredentials.token,
     WECOM_ENCODING_AES_KEY: sandboxCredentials.encodingAesKey,
     WECOM_API_BASE: sandbox.url,
+    // The sandbox also stands in for WeCom's sign-in pages.
+    WECOM_AGENT_ID: sandboxDevCredentials.agentId,
+    WECOM_OAUTH_BASE: sandbox.url,
+    WECOM_SSO_BASE: sandbox.url,
     HUMAN_MODE: options.humanMode ?? 'console',
     CONVERSATION_SETTINGS: JSON.stringify({ ...fastSettings, ...options.settings }),
+    ADMIN_API_TOKEN: adminToken,
     ...options.env,
   });
   await mongoose.connect(config.MONGODB_URI, { serverSelectionTimeoutMS: 5000 });
   await ensureSearchAttributes(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const client = await temporalClient();
+  const client = await temporalClient(dataConverter(config));
   const log = createLogger('test', 'silent');
 
-  const app = createApp({ config, temporal: client, log });
+  // Agent actions still running after 8 s answer 202 (20 s in production): tests see both.
+  const app = createApp({ config, temporal: client, log, actionAnswerWithinMs: 8000 });
   const server: Server = app.listen(0);
   await new Promise((resolve) => server.once('listening', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -103,8 +139,10 @@ export async function startStack(
   let connection: NativeConnection | undefined;
   let running: Promise<void> | undefined;
 
+  const tokens = new Map<string, Promise<string>>();
   const stack: Stack = {
     config,
+    adminToken,
     sandbox,
     client,
     apiUrl,
@@ -117,6 +155,7 @@ export async function startStack(
         taskQueue,
         workflowBundle: await workflowBundle(),
         activities: createActivities(deps),
+        dataConverter: dataConverter(config),
       });
       running = stack.worker.run();
     },
@@ -186,13 +225,15 @@ export async function startStack(
     snapshot(conversationId) {
       return client.workflow.getHandle(conversationId).query(snapshotQuery);
     },
-    async api<T>(method: string, path: string, body?: unknown) {
-      const res = await fetch(`${apiUrl}${path}`, {
-        method,
-        headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json().catch(() => undefined)) as T };
+    api: apiClient(apiUrl, async () => adminToken),
+    as(user) {
+      const spec = typeof user === 'string' ? { userId: user } : user;
+      return {
+        api: apiClient(apiUrl, () => {
+          if (!tokens.has(spec.userId)) tokens.set(spec.userId, tokenFor(spec));
+          return tokens.get(spec.userId)!;
+        }),
+      };
     },
   };
   if (options.worker !== false) await stack.startWorker();

@@ -85,6 +85,23 @@ describe('WeCom callback → api → sync → reply', () => {
     assert.equal(await res.text(), '1288432023552776189');
   });
 
+  it('refuses a URL verification with a stale timestamp, as it refuses a stale callback', async () => {
+    const echostr = encryptPayload(sandboxCredentials, '1288432023552776189');
+    const verify = (timestamp: string) => {
+      const query = new URLSearchParams({
+        msg_signature: signatureFor(sandboxCredentials.token, timestamp, 'n2', echostr),
+        timestamp,
+        nonce: 'n2',
+        echostr,
+      });
+      return fetch(`${apiUrl}/wecom/callback?${query}`);
+    };
+    const stale = await verify(String(Math.floor(Date.now() / 1000) - 301));
+    assert.equal(stale.status, 403);
+    assert.equal(await stale.text(), 'stale timestamp');
+    assert.equal((await verify(String(Math.floor(Date.now() / 1000) - 290))).status, 200, 'inside the window');
+  });
+
   it('replies once to a customer message, even when WeCom delivers the callback twice', async () => {
     await sandbox.control('/sandbox/callbacks', { copies: 2 });
     const started = Date.now();

@@ -1,4 +1,4 @@
-// Polls /healthz and shows each dependency; links come from /api/console/links.
+// Polls /healthz and shows each dependency; links come from /api/console/links (signed in).
 async function refresh() {
   const overall = document.getElementById('overall');
   const body = document.querySelector('#deps tbody');
@@ -26,6 +26,7 @@ async function refresh() {
 async function links() {
   const res = await fetch('/api/console/links');
   if (!res.ok) return;
+  document.getElementById('signin').remove();
   const list = document.getElementById('links');
   for (const link of await res.json()) {
     const item = document.createElement('li');

@@ -1,6 +1,7 @@
-// The agent workspace: the agent's own conversations, the queue and the bot's conversations from
-// /api/conversations; the selected one's live snapshot (handoff card, transcript, timers) from the
-// workflow; replies and actions as workflow updates. Polls; no build step.
+// The agent workspace for the signed-in user: their own conversations and the queue (supervisors
+// also every other agent's, the bot's, and the agents' status) from /api/conversations; the selected
+// one's live snapshot (handoff card, transcript, timers) from the workflow; replies and actions as
+// workflow updates, acting as the signed-in user. Polls; no build step.
 const REASONS = {
   customer_request: '客户要求人工',
   low_confidence: '机器人未理解',
@@ -31,10 +32,15 @@ const TIMERS = {
   csat: '等待评价',
 };
 const POLL_MS = 2000;
+/** bot/llm.ts MODEL_WRITTEN_MARK: a summary the model wrote starts with it. */
+const MODEL_WRITTEN_MARK = '【AI 摘要】';
+const ROLES = { agent: '客服', supervisor: '主管', admin: '管理员' };
 
-let me = localStorage.getItem('agentId') ?? '';
+/** The signed-in user (GET /api/auth/me): userId, name, role, agentId. */
+let me;
 let selected = '';
 let lastRendered = '';
+let lastSnapshot;
 
 const $ = (selector, root = document) => root.querySelector(selector);
 function make(tag, text, className) {
@@ -43,6 +49,7 @@ function make(tag, text, className) {
   if (className) node.className = className;
   return node;
 }
+const isSupervisor = () => me && (me.role === 'supervisor' || me.role === 'admin');
 
 async function api(method, url, body) {
   const res = await fetch(url, {
@@ -50,6 +57,10 @@ async function api(method, url, body) {
     headers: body ? { 'content-type': 'application/json' } : undefined,
     body: body ? JSON.stringify(body) : undefined,
   });
+  if (res.status === 401) {
+    location.assign(`login.html?next=${encodeURIComponent(location.pathname)}`);
+    throw new Error('signed out');
+  }
   const data = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(data.error ?? `HTTP ${res.status}`);
   return data;
@@ -61,31 +72,57 @@ function since(date) {
   return seconds < 60 ? `${seconds} 秒` : `${Math.round(seconds / 60)} 分钟`;
 }
 
-// ---------------------------------------------------------------- agent
-async function loadAgents() {
-  const agents = await api('GET', '/api/agents');
-  const select = $('#agent');
-  select.replaceChildren(
-    ...agents.map((agent) => {
-      const option = make('option', `${agent.name}（${agent.agentId}）`);
-      option.value = agent.agentId;
-      return option;
-    }),
-  );
-  if (!agents.some((agent) => agent.agentId === me)) me = agents[0]?.agentId ?? '';
-  select.value = me;
-  $('#status').value = agents.find((agent) => agent.agentId === me)?.status ?? 'offline';
+// ---------------------------------------------------------------- who I am
+async function signIn() {
+  me = await api('GET', '/api/auth/me');
+  $('#me').textContent = `${me.name}（${ROLES[me.role] ?? me.role}）`;
+  $('#status-label').hidden = !me.agentId;
+  for (const section of document.querySelectorAll('.supervisor')) section.hidden = !isSupervisor();
 }
 
-$('#agent').addEventListener('change', async (event) => {
-  me = event.target.value;
-  localStorage.setItem('agentId', me);
-  await loadAgents();
-  await refresh();
-});
+async function loadAgents() {
+  const agents = await api('GET', '/api/agents');
+  const mine = agents.find((agent) => agent.agentId === me.agentId);
+  if (mine && document.activeElement !== $('#status')) $('#status').value = mine.status;
+  if (!isSupervisor()) return;
+  const table = $('#agents');
+  table.replaceChildren(
+    ...agents.map((agent) => {
+      const row = make('tr');
+      row.dataset.agent = agent.agentId;
+      const status = make('select');
+      status.setAttribute('aria-label', `status of ${agent.agentId}`);
+      for (const [value, label] of [
+        ['online', '在线'],
+        ['away', '离开'],
+        ['offline', '离线'],
+      ]) {
+        const option = make('option', label);
+        option.value = value;
+        status.append(option);
+      }
+      status.value = agent.status;
+      status.addEventListener('change', async () => {
+        const reason =
+          agent.agentId === me.agentId ? undefined : prompt(`为什么设置 ${agent.name} 为 ${status.value}？`);
+        if (agent.agentId !== me.agentId && !reason) return void (status.value = agent.status);
+        await api('POST', `/api/agents/${encodeURIComponent(agent.agentId)}/status`, { status: status.value, reason });
+      });
+      const cell = make('td');
+      cell.append(status);
+      row.append(make('td', `${agent.name}（${agent.agentId}）`), make('td', `${agent.load}/${agent.capacity}`), cell);
+      return row;
+    }),
+  );
+}
 
 $('#status').addEventListener('change', async (event) => {
-  await api('POST', `/api/agents/${encodeURIComponent(me)}/status`, { status: event.target.value });
+  await api('POST', `/api/agents/${encodeURIComponent(me.agentId)}/status`, { status: event.target.value });
+});
+
+$('#signout').addEventListener('click', async () => {
+  await fetch('/api/auth/logout', { method: 'POST' });
+  location.assign('login.html');
 });
 
 // ---------------------------------------------------------------- lists
@@ -117,17 +154,20 @@ function listItem(conversation) {
   return item;
 }
 
-async function fill(listId, ...queries) {
+async function fill(listId, queries, keep = () => true) {
   const lists = await Promise.all(queries.map((query) => api('GET', `/api/conversations?${query}`)));
-  $(listId).replaceChildren(...lists.flat().map(listItem));
+  $(listId).replaceChildren(...lists.flat().filter(keep).map(listItem));
 }
 
 async function refresh() {
   try {
+    const mine = me.agentId ? encodeURIComponent(me.agentId) : undefined;
     await Promise.all([
-      fill('#mine', `state=human&agentId=${encodeURIComponent(me)}`, `state=ticket&agentId=${encodeURIComponent(me)}`),
-      fill('#queued', 'state=queued'),
-      fill('#bot', 'state=bot&limit=20', 'state=confirming&limit=20'),
+      mine ? fill('#mine', [`state=human&agentId=${mine}`, `state=ticket&agentId=${mine}`]) : undefined,
+      fill('#queued', ['state=queued']),
+      isSupervisor() ? fill('#others', ['state=human'], (c) => c.agentId !== me.agentId) : undefined,
+      isSupervisor() ? fill('#bot', ['state=bot&limit=20', 'state=confirming&limit=20']) : undefined,
+      loadAgents(),
     ]);
     if (selected) await loadDetail();
   } catch (error) {
@@ -163,15 +203,10 @@ async function loadDetail() {
     return undefined;
   });
   if (!snapshot) return;
-  const key = JSON.stringify([
-    snapshot.state,
-    snapshot.agentId,
-    snapshot.transcriptTail.length,
-    snapshot.timersDue,
-    me,
-  ]);
+  const key = JSON.stringify([snapshot.state, snapshot.agentId, snapshot.transcriptTail.length, snapshot.timersDue]);
   if (key === lastRendered) return;
   lastRendered = key;
+  lastSnapshot = snapshot;
   render(snapshot);
 }
 
@@ -191,13 +226,17 @@ function render(snapshot) {
     ? [
         ['原因 reason', REASONS[card.reason] ?? card.reason],
         ['优先级 priority', String(card.priority)],
-        ['摘要 summary', card.summary],
+        ['摘要 summary', summaryOf(card.summary)],
         ['意图 intent', card.intent ?? '—'],
         ['情绪 sentiment', card.sentiment ?? '—'],
         ['客户 customer', [card.customerTier, ...(card.customerTags ?? [])].join(' · ')],
       ]
     : [['', '尚未转人工 · not handed off']];
-  for (const [term, value] of rows) handoff.append(make('dt', term), make('dd', value));
+  for (const [term, value] of rows) {
+    const dd = make('dd');
+    dd.append(value);
+    handoff.append(make('dt', term), dd);
+  }
 
   const transcript = $('.transcript', detail);
   transcript.replaceChildren(
@@ -210,17 +249,31 @@ function render(snapshot) {
   );
   transcript.lastElementChild?.scrollIntoView({ block: 'nearest' });
 
-  const mine = snapshot.agentId === me;
+  const mine = Boolean(me.agentId) && snapshot.agentId === me.agentId;
+  const supervisor = isSupervisor();
+  const human = snapshot.state === 'human';
   const can = {
-    reply: snapshot.state === 'human' && mine && snapshot.humanMode === 'console',
-    'take-over': ['bot', 'confirming', 'queued'].includes(snapshot.state),
-    transfer: snapshot.state === 'human' && mine,
-    ticket: snapshot.state === 'human' && mine,
-    'return-to-bot': snapshot.state === 'human' && mine && snapshot.humanMode === 'console',
-    resolve: (snapshot.state === 'human' && mine) || snapshot.state === 'ticket',
+    reply: human && mine && snapshot.humanMode === 'console',
+    'take-over':
+      ['queued'].includes(snapshot.state) ||
+      (supervisor && (['bot', 'confirming'].includes(snapshot.state) || (human && !mine))),
+    transfer: human && (mine || supervisor),
+    ticket: human && mine,
+    'return-to-bot': human && mine && snapshot.humanMode === 'console',
+    resolve: (human && (mine || supervisor)) || snapshot.state === 'ticket',
   };
   for (const control of detail.querySelectorAll('.reply textarea, .reply button')) control.disabled = !can.reply;
   for (const button of detail.querySelectorAll('[data-action]')) button.disabled = !can[button.dataset.action];
+  // A supervisor acting on someone else's conversation says why; it is recorded with the action.
+  $('.act-reason', detail).hidden = !supervisor;
+}
+
+/** The summary, with a badge when the model wrote it: the agent reads it as a reading, not a quote. */
+function summaryOf(summary) {
+  if (!summary?.startsWith(MODEL_WRITTEN_MARK)) return summary ?? '';
+  const fragment = document.createDocumentFragment();
+  fragment.append(make('span', 'AI 生成 · model-written', 'model-written'), summary.slice(MODEL_WRITTEN_MARK.length));
+  return fragment;
 }
 
 function showError(message) {
@@ -233,7 +286,7 @@ async function sendReply() {
   const text = textarea.value.trim();
   if (!text) return;
   try {
-    const result = await api('POST', `/api/conversations/${encodeURIComponent(selected)}/reply`, { agentId: me, text });
+    const result = await api('POST', `/api/conversations/${encodeURIComponent(selected)}/reply`, { text });
     showError(result.sent ? '' : '消息未发出（超过 48 小时或回复条数已达上限）');
     if (result.sent) textarea.value = '';
   } catch (error) {
@@ -243,7 +296,12 @@ async function sendReply() {
 }
 
 async function act(action) {
-  const body = { agentId: me };
+  const body = {};
+  const reason = $('#detail .act-reason')?.value.trim();
+  if (reason) body.reason = reason;
+  const theirs = lastSnapshot?.agentId && lastSnapshot.agentId !== me.agentId;
+  if (isSupervisor() && theirs && !reason)
+    return showError('请填写原因 · give a reason for acting on another agent’s conversation');
   if (action === 'transfer') {
     const to = prompt('转接给哪位客服（客服ID），或输入 skill:技能（如 skill:billing）');
     if (!to) return;
@@ -261,12 +319,15 @@ async function act(action) {
   } catch (error) {
     showError(error.message);
   }
+  const field = $('#detail .act-reason');
+  if (field) field.value = '';
+  lastRendered = '';
   await refresh();
 }
 
 // ---------------------------------------------------------------- start
 (async () => {
-  await loadAgents();
+  await signIn();
   await refresh();
   setInterval(refresh, POLL_MS);
 })();

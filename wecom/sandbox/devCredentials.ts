@@ -7,6 +7,8 @@ export const sandboxDevCredentials = {
   token: 'SandboxCallbackToken2026',
   encodingAesKey: 'SandboxEncodingAesKey0000000000000000000001',
   openKfId: 'wkSandboxStore000001',
+  /** The self-built app's AgentId, for signing in with WeCom. */
+  agentId: '1000002',
   accountName: '智能家居旗舰店',
   servicers: ['zhangsan', 'lisi', 'wangwu', 'zhaoliu', 'supervisor01'],
 } as const;

@@ -6,10 +6,14 @@ import { randomBytes } from 'node:crypto';
 import express, { type Express, type Request, type Response } from 'express';
 import { encryptPayload, signatureFor } from '../crypto';
 import { SandboxError, WecomSimulator, type SimulatorOptions } from './simulator';
+import { SandboxSignIn } from './signIn';
+import { sandboxDevCredentials } from './devCredentials';
 
 export interface SandboxOptions extends SimulatorOptions {
   token: string;
   encodingAesKey: string;
+  /** The self-built app's AgentId for signing in with WeCom (default: the development one). */
+  agentId?: string;
   /** Where encrypted kf_msg_or_event callbacks are POSTed. */
   callbackUrl: string;
 }
@@ -39,6 +43,12 @@ export interface Sandbox {
 
 export function createSandbox(options: SandboxOptions): Sandbox {
   const simulator = new WecomSimulator(options);
+  const signIn = new SandboxSignIn({
+    corpId: options.corpId,
+    agentId: options.agentId ?? sandboxDevCredentials.agentId,
+    members: options.servicers,
+    now: () => simulator.now(),
+  });
   const calls: RecordedCall[] = [];
   let faults: Fault[] = [];
   let callbackCopies = 1;
@@ -131,6 +141,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     ['get', 'kf/servicer/list', (req) => simulator.servicerList(String(req.query.open_kfid ?? ''))],
     ['post', 'kf/customer/batchget', (req) => simulator.batchGetCustomers(req.body)],
     ['post', 'kf/account/list', (req) => simulator.accountList(req.body)],
+    ['get', 'auth/getuserinfo', (req) => signIn.userInfo(String(req.query.code ?? ''))],
   ];
   for (const [method, apiPath, handler] of endpoints) app[method](`/cgi-bin/${apiPath}`, api(handler));
 
@@ -264,6 +275,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   app.get('/sandbox/info', (_req, res) =>
     res.json({ openKfId: options.openKfId, accountName: options.accountName, servicers: options.servicers }),
   );
+  signIn.mount(app);
   app.use('/chat', express.static(path.join(__dirname, 'chat')));
 
   return { app, simulator, calls, notify };

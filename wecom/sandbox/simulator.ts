@@ -136,6 +136,11 @@ export class WecomSimulator {
     if (expiresAt <= this.now()) throw new SandboxError(42001, 'access_token expired');
   }
 
+  /** Every access token handed out (tests look for them where they must never appear). */
+  issuedTokens(): string[] {
+    return [...this.tokens.keys()];
+  }
+
   /** Fault injection: WeCom may invalidate a token before its expiry. */
   expireAllTokens(): void {
     for (const token of this.tokens.keys()) this.tokens.set(token, 0);

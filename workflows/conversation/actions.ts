@@ -140,11 +140,10 @@ export function registerActions(c: Conversation): void {
         checkOpen(c);
         const d = c.d;
         const from = d.agent?.agentId;
-        if (d.phase === 'human' && (from === req.agentId || !isSupervisor(req.actor)))
-          throw refuse(
-            from === req.agentId ? failure.wrongState : failure.notYours,
-            `the conversation is with ${from}`,
-          );
+        // Routing may have given it to this very agent meanwhile: then it is theirs, as asked.
+        if (d.phase === 'human' && from === req.agentId) return;
+        if (d.phase === 'human' && !isSupervisor(req.actor))
+          throw refuse(failure.notYours, `the conversation is with ${from}`);
         if (d.phase === 'ticket') throw refuse(failure.wrongState, 'the conversation is a ticket now');
         const reserved = await routing.reserveAgent({
           conversationId: c.state.id.conversationId,
@@ -169,9 +168,7 @@ export function registerActions(c: Conversation): void {
         checkOpen(c);
         const d = c.d;
         if (d.phase === 'ticket') throw refuse(failure.wrongState, 'cannot take over a ticket conversation');
-        if (d.phase === 'human' && d.agent?.agentId === req.agentId)
-          throw refuse(failure.wrongState, 'the conversation is already yours');
-        if (d.phase === 'human' && !isSupervisor(req.actor))
+        if (d.phase === 'human' && d.agent?.agentId !== req.agentId && !isSupervisor(req.actor))
           throw refuse(
             failure.notYours,
             `the conversation is with ${d.agent?.agentId}; only a supervisor can take it over`,

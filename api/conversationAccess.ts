@@ -1,0 +1,42 @@
+// Whose conversation is it? Agents see and act on the conversations they hold, the queue, and the
+// ticket-stage conversations of tickets assigned to them; supervisors and admins on every one.
+// Read from the workflow's own search attributes (describe: no worker needed, no scan of a
+// growing collection), so it is as current as the workflow.
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { TicketModel } from '../db/models/ticket';
+import { CsAgent, CsState } from '../workflows/searchAttributes';
+import { seesEverything, type Principal } from './auth/principal';
+import { HttpError } from './validate';
+
+export interface ConversationHolder {
+  state: string | undefined;
+  agentId: string | undefined;
+}
+
+export async function conversationHolder(temporal: Client, conversationId: string): Promise<ConversationHolder> {
+  try {
+    const description = await temporal.workflow.getHandle(conversationId).describe();
+    return {
+      state: description.typedSearchAttributes.get(CsState),
+      agentId: description.typedSearchAttributes.get(CsAgent),
+    };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new HttpError(404, 'no such conversation');
+    throw error;
+  }
+}
+
+/** Throws 404 for an unknown conversation and 403 for one the caller may not see or act on. */
+export async function requireConversationAccess(
+  temporal: Client,
+  caller: Principal,
+  conversationId: string,
+): Promise<ConversationHolder> {
+  const holder = await conversationHolder(temporal, conversationId);
+  if (seesEverything(caller)) return holder;
+  const me = caller.agentId;
+  if (holder.state === 'queued') return holder;
+  if (me && holder.agentId === me) return holder;
+  if (me && holder.state === 'ticket' && (await TicketModel.exists({ conversationId, assignee: me }))) return holder;
+  throw new HttpError(403, 'not your conversation (agents see their own and the queue)');
+}
