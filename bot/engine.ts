@@ -17,7 +17,7 @@ import type { KnowledgeBase } from './kb';
 import { normalizeText } from './normalize';
 import { Retriever, type Retrieved } from './retriever';
 import type { DenseIndex } from './semantic/denseIndex';
-import { fuse, type FusionWeights } from './semantic/fusion';
+import { evidenceOf, fuse, type FusionWeights } from './semantic/fusion';
 import type { MeaningDetector, MeaningReading } from './semantic/meaning';
 import { shingles } from './tokenize';
 
@@ -123,6 +123,21 @@ export class BotEngine {
         probability: Math.round(probability * 1000) / 1000,
         cosine: Math.round(cosine * 1000) / 1000,
       }));
+  }
+
+  /** The fusion's inputs for a message (for calibration): every proposed entry and its features. */
+  fusionEvidence(message: string, vector: Float32Array): { entryId: string; x: number[] }[] {
+    if (!this.semantics) return [];
+    const text = normalizeText(String(message ?? '').slice(0, MAX_CHARS));
+    const lexical = this.retrieve(text, LEXICAL_DEPTH);
+    const dense = this.semantics.dense.search(
+      vector,
+      lexical.map((c) => c.entryId),
+    );
+    return evidenceOf(lexical, dense, this.retriever.explainer(text)).map((e) => ({
+      entryId: e.lexical.entryId,
+      x: e.x,
+    }));
   }
 
   understand(message: string, recentCustomerTurns: string[] = [], vector?: Float32Array): Understanding {

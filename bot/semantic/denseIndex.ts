@@ -21,8 +21,9 @@ export interface DenseEvidence {
   /** Cosine to the entry's centroid, and its lead over the best other centroid. */
   topic: number;
   topicLead: number;
-  /** Cosine to the entry's answer. */
+  /** Cosine to the entry's answer, and its lead over the best other answer. */
   answer: number;
+  answerLead: number;
 }
 
 /** Entries whose questions are compared one by one, beyond the lexical candidates. */
@@ -92,6 +93,8 @@ export class DenseIndex {
         best = Math.max(best, dot(this.questions, row, vector));
       return best;
     });
+    const answer = shortlist.map((i) => dot(this.answers, i, vector));
+    const [bestAnswer, secondAnswer] = bestTwo(answer);
     const [bestTopic, secondTopic] = bestTwo(topic);
     const [bestQuestion, secondQuestion] = bestTwo(question);
     return shortlist
@@ -101,7 +104,8 @@ export class DenseIndex {
         questionLead: question[k]! - (question[k]! >= bestQuestion ? secondQuestion : bestQuestion),
         topic: topic[i]!,
         topicLead: topic[i]! - (topic[i]! >= bestTopic ? secondTopic : bestTopic),
-        answer: dot(this.answers, i, vector),
+        answer: answer[k]!,
+        answerLead: answer[k]! - (answer[k]! >= bestAnswer ? secondAnswer : bestAnswer),
       }))
       .sort((a, b) => b.topic - a.topic);
   }

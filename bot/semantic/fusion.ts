@@ -26,6 +26,7 @@ export const FEATURES = [
   'topic',
   'topicLead',
   'answer',
+  'answerLead',
 ] as const;
 
 /** Cosines of e5 live in a narrow band (0.8–0.95): centred and scaled so the weights read alike. */
@@ -44,6 +45,7 @@ export function features(lexical: Retrieved, dense: DenseEvidence, bestLexicalSc
     (dense.topic - COSINE_CENTRE) * COSINE_SCALE,
     dense.topicLead * COSINE_SCALE,
     (dense.answer - COSINE_CENTRE) * COSINE_SCALE,
+    dense.answerLead * COSINE_SCALE,
   ];
 }
 
@@ -70,14 +72,26 @@ export function fuse(
   lexicalOf: (entryId: string) => Retrieved,
   model: FusionWeights = defaultFusionWeights,
 ): FusedCandidate[] {
+  return evidenceOf(lexical, dense, lexicalOf)
+    .map(({ lexical: lex, dense: evidence, x }) => ({
+      ...lex,
+      probability: probability(x, model),
+      cosine: evidence.question,
+    }))
+    .sort((a, b) => b.probability - a.probability);
+}
+
+/** Both sides' evidence for every proposed entry, with its feature vector (what calibration fits). */
+export function evidenceOf(
+  lexical: Retrieved[],
+  dense: DenseEvidence[],
+  lexicalOf: (entryId: string) => Retrieved,
+): { lexical: Retrieved; dense: DenseEvidence; x: number[] }[] {
   const byId = new Map(lexical.map((c) => [c.entryId, c]));
   const bestScore = Math.max(0, ...lexical.map((c) => c.score));
   const bestQuestion = Math.max(-1, ...dense.map((d) => d.question));
-  return dense
-    .map((evidence) => {
-      const lex = byId.get(evidence.entryId) ?? lexicalOf(evidence.entryId);
-      const p = probability(features(lex, evidence, bestScore, bestQuestion), model);
-      return { ...lex, probability: p, cosine: evidence.question };
-    })
-    .sort((a, b) => b.probability - a.probability);
+  return dense.map((evidence) => {
+    const lex = byId.get(evidence.entryId) ?? lexicalOf(evidence.entryId);
+    return { lexical: lex, dense: evidence, x: features(lex, evidence, bestScore, bestQuestion) };
+  });
 }
