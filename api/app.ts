@@ -27,7 +27,7 @@ export function createApp({ config, temporal, log, wecomSink }: AppDeps): Expres
   const app = express();
   app.disable('x-powered-by');
   app.use(measureRequests);
-  app.use(healthRoutes(temporal));
+  app.use(healthRoutes(temporal, config.embeddings));
   mountMetrics(app);
   if (config.wecom) {
     app.use(

@@ -57,8 +57,9 @@ describe('api and worker processes', () => {
   it('both become healthy', async () => {
     await waitForOk(`${workerUrl}/healthz`);
     const res = await waitForOk(`${apiUrl}/healthz`);
-    const body = (await res.json()) as { status: string };
+    const body = (await res.json()) as { status: string; dependencies: Record<string, { ok: boolean }> };
     assert.equal(body.status, 'ok');
+    assert.equal(body.dependencies.embeddings?.ok, true, 'the harness embedding server answers');
   });
 
   it('serve the echo slice across processes', async () => {
