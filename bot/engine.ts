@@ -100,14 +100,17 @@ export class BotEngine {
    * Hybrid when the message's embedding is given (and the KB's vectors were built), lexical
    * otherwise. The embedding is of textForEmbedding(message).
    */
-  private candidates(text: string, vector: Float32Array | undefined): KbCandidate[] {
+  private candidates(
+    text: string,
+    vector: Float32Array | undefined,
+  ): { candidates: KbCandidate[]; nearestQuestion?: number } {
     const semantics = vector ? this.semantics : undefined;
     const answer = (c: Retrieved) => ({
       ...c,
       score: Math.round(c.score * 1000) / 1000,
       answer: this.answers.get(c.entryId) ?? '',
     });
-    if (!semantics) return this.retrieve(text, CANDIDATES).map(answer);
+    if (!semantics) return { candidates: this.retrieve(text, CANDIDATES).map(answer) };
     const lexical = this.retrieve(text, LEXICAL_DEPTH);
     const dense = semantics.dense.search(
       vector!,
@@ -115,7 +118,7 @@ export class BotEngine {
     );
     // The confidence the policy reads: the calibrated probability, or the lexical confidence when
     // that is already higher (an exact wording needs no second opinion).
-    return fuse(lexical, dense, this.retriever.explainer(text), semantics.fusion)
+    const candidates = fuse(lexical, dense, this.retriever.explainer(text), semantics.fusion)
       .slice(0, CANDIDATES)
       .map(({ probability, cosine, ...c }) => ({
         ...answer(c),
@@ -123,6 +126,18 @@ export class BotEngine {
         probability: Math.round(probability * 1000) / 1000,
         cosine: Math.round(cosine * 1000) / 1000,
       }));
+    return { candidates, nearestQuestion: Math.max(-1, ...dense.map((d) => d.question)) };
+  }
+
+  /**
+   * Whether the message's embedding can change what the bot does: not for an empty or unreadable
+   * message, a greeting or thanks alone, or one the risk lexicon already hands to a human (the
+   * highest priority). Those turns skip the embedding call and its latency.
+   */
+  needsEmbedding(message: string): boolean {
+    if (!this.semantics) return false;
+    const text = normalizeText(String(message ?? '').slice(0, MAX_CHARS));
+    return !detectGibberish(text) && detectSmalltalk(text) === undefined && !detectRisk(text).high;
   }
 
   /** The fusion's inputs for a message (for calibration): every proposed entry and its features. */
@@ -142,7 +157,7 @@ export class BotEngine {
 
   understand(message: string, recentCustomerTurns: string[] = [], vector?: Float32Array): Understanding {
     const text = normalizeText(String(message ?? '').slice(0, MAX_CHARS));
-    const candidates = this.candidates(text, vector);
+    const { candidates, nearestQuestion } = this.candidates(text, vector);
     const [top, second] = candidates;
     const margin = top ? (second ? (top.score - second.score) / top.score : 1) : 0;
     const turns = shingles(text);
@@ -155,8 +170,8 @@ export class BotEngine {
     const gibberish = detectGibberish(text);
     // A greeting, a "yes/no" to "did that help?" or mashing is read by its phrases alone.
     const meaning =
-      vector && this.semantics && !smalltalk && !confirmation && !gibberish
-        ? this.semantics.meaning.read(vector)
+      vector && this.semantics && nearestQuestion !== undefined && !smalltalk && !confirmation && !gibberish
+        ? this.semantics.meaning.read(vector, nearestQuestion)
         : undefined;
     const lexicalRisk = detectRisk(text);
     const lexicalNegative = detectNegative(text);

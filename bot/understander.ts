@@ -62,9 +62,11 @@ export class Understander {
   }
 
   async understand(message: string, recentCustomerTurns: string[] = []): Promise<Understanding> {
-    const vector = await this.embed(message);
+    const needed = this.engine.needsEmbedding(message);
+    const vector = needed ? await this.embed(message) : undefined;
     const understanding = this.engine.understand(message, recentCustomerTurns, vector);
-    observeTurn(understanding.retrieval ?? 'lexical');
+    // A greeting or a risk the lexicon caught needed no embedding: not a degraded turn.
+    observeTurn(this.engine.semantics && !needed ? 'not_needed' : (understanding.retrieval ?? 'lexical'));
     return understanding;
   }
 

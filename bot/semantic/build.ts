@@ -12,9 +12,6 @@ export async function buildSemantics(kb: KnowledgeBase, embed: Embed): Promise<S
     entries.map((entry) => ({ id: entry.id, questions: [entry.question, ...entry.similar], answer: entry.answer })),
     embed,
   );
-  const meaning = await MeaningDetector.build(
-    entries.flatMap((entry) => [entry.question, ...entry.similar]),
-    embed,
-  );
+  const meaning = await MeaningDetector.build(embed);
   return { dense, meaning };
 }

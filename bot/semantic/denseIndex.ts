@@ -4,7 +4,7 @@
 // the centroids of every entry first, then the questions and answer of the few best entries and of
 // the lexical candidates.
 import type { EmbeddingRole } from './embeddingClient';
-import { centroid, dot, stack } from './vectors';
+import { centroid, dot, dotAll, stack } from './vectors';
 
 export interface DenseEntry {
   id: string;
@@ -80,8 +80,7 @@ export class DenseIndex {
   search(vector: Float32Array, alsoEntryIds: string[] = []): DenseEvidence[] {
     if (vector.length !== this.dim) return [];
     const n = this.ids.length;
-    const topic = new Float32Array(n);
-    for (let i = 0; i < n; i++) topic[i] = dot(this.topics, i, vector);
+    const topic = dotAll(this.topics, vector, new Float32Array(n));
     const shortlist = topShare(topic, SHORTLIST);
     for (const id of alsoEntryIds) {
       const i = this.indexOf.get(id);

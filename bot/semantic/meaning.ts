@@ -1,8 +1,8 @@
 // Human requests, anger and risk recognised by meaning: the nearest labelled example of a class
-// (lexicons/meaning.json) against the nearest neutral one (its neutral examples, the knowledge
-// base's questions, smalltalk). A message reads as the class only when it is clearly nearer to it
-// (the margin) and near it at all (the floor): a question about refunds sits nearest the refund
-// questions, a threat to sue nearest the legal examples.
+// (lexicons/meaning.json) against the nearest neutral text (its neutral examples, or the knowledge
+// base's nearest question, which dense retrieval has just found). A message reads as the class only
+// when it is clearly nearer to it (the margin) and near it at all (the floor): a question about
+// refunds sits nearest the refund questions, a threat to sue nearest the legal examples.
 import examples from '../lexicons/meaning.json';
 import type { Embed } from './denseIndex';
 import { dot, stack } from './vectors';
@@ -35,8 +35,7 @@ export class MeaningDetector {
     private readonly neutralCount: number,
   ) {}
 
-  /** neutralTexts: what must not read as any class (the KB's questions, smalltalk phrases). */
-  static async build(neutralTexts: string[], embed: Embed): Promise<MeaningDetector> {
+  static async build(embed: Embed): Promise<MeaningDetector> {
     const labelled: { name: MeaningClass; kinds: string[]; texts: string[] }[] = [
       { name: 'humanRequest', kinds: examples.humanRequest.map(() => ''), texts: examples.humanRequest },
       { name: 'negative', kinds: examples.negative.map(() => ''), texts: examples.negative },
@@ -46,7 +45,7 @@ export class MeaningDetector {
         texts: Object.values(examples.risk).flat(),
       },
     ];
-    const neutral = [...examples.neutral, ...neutralTexts];
+    const neutral = examples.neutral;
     const vectors = await embed([...labelled.flatMap((l) => l.texts), ...neutral], 'query');
     const dim = vectors[0]?.length ?? 0;
     let at = 0;
@@ -58,8 +57,9 @@ export class MeaningDetector {
     return new MeaningDetector(groups, stack(vectors.slice(at), dim), neutral.length);
   }
 
-  read(vector: Float32Array): MeaningReading {
-    let nearestNeutral = -1;
+  /** nearestQuestion: the cosine of the KB question nearest the message, itself neutral. */
+  read(vector: Float32Array, nearestQuestion: number): MeaningReading {
+    let nearestNeutral = nearestQuestion;
     for (let row = 0; row < this.neutralCount; row++)
       nearestNeutral = Math.max(nearestNeutral, dot(this.neutral, row, vector));
     const reading = {} as MeaningReading;

@@ -4,7 +4,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 
 const turns = new Counter({
   name: 'cs_understanding_turns_total',
-  help: 'Customer turns understood, by retrieval: hybrid (lexical + dense) or lexical (embeddings unavailable)',
+  help: 'Customer turns understood, by retrieval: hybrid (lexical + dense), lexical (embeddings unavailable), not_needed (a greeting, unreadable, or a risk the lexicon caught)',
   labelNames: ['retrieval'] as const,
 });
 const calls = new Histogram({
@@ -18,7 +18,7 @@ const available = new Gauge({
   help: '1 while the embedding server answers and the knowledge base has vectors, 0 while the bot runs lexical only',
 });
 
-export function observeTurn(retrieval: 'hybrid' | 'lexical'): void {
+export function observeTurn(retrieval: 'hybrid' | 'lexical' | 'not_needed'): void {
   turns.inc({ retrieval });
 }
 
