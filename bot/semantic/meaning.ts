@@ -26,7 +26,10 @@ interface Group {
   vectors: Float32Array;
 }
 
-const thresholds = examples.thresholds as Record<MeaningClass, { margin: number; floor: number }>;
+const thresholds = examples.thresholds as Record<
+  MeaningClass,
+  { margin: number; floor: number; rivals: MeaningClass[] }
+>;
 
 export class MeaningDetector {
   private constructor(
@@ -62,16 +65,25 @@ export class MeaningDetector {
     let nearestNeutral = nearestQuestion;
     for (let row = 0; row < this.neutralCount; row++)
       nearestNeutral = Math.max(nearestNeutral, dot(this.neutral, row, vector));
+    const nearest = new Map(
+      this.groups.map((group) => {
+        let similarity = -1;
+        let kind = '';
+        group.kinds.forEach((k, row) => {
+          const cosine = dot(group.vectors, row, vector);
+          if (cosine > similarity) [similarity, kind] = [cosine, k];
+        });
+        return [group.name, { similarity, kind }] as const;
+      }),
+    );
     const reading = {} as MeaningReading;
     for (const group of this.groups) {
-      let similarity = -1;
-      let kind = '';
-      group.kinds.forEach((k, row) => {
-        const cosine = dot(group.vectors, row, vector);
-        if (cosine > similarity) [similarity, kind] = [cosine, k];
-      });
-      const margin = similarity - nearestNeutral;
-      const { margin: needed, floor } = thresholds[group.name];
+      const { similarity, kind } = nearest.get(group.name)!;
+      const { margin: needed, floor, rivals } = thresholds[group.name];
+      // A class outranking another in the policy must also be nearer than it: "let me speak with
+      // someone" is a request for a person, not a risk, even when it is far from every neutral text.
+      const rival = Math.max(nearestNeutral, ...rivals.map((r) => nearest.get(r)?.similarity ?? -1));
+      const margin = similarity - rival;
       reading[group.name] = {
         detected: margin >= needed && similarity >= floor,
         similarity: round(similarity),

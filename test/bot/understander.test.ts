@@ -67,15 +67,19 @@ describe('hybrid understanding and its fall back to lexical retrieval', () => {
     assert.ok(decision.kind === 'answer' && decision.entryId === 'exchange', JSON.stringify(decision));
   });
 
-  it('reads risk, anger and requests for a person by meaning, and a plain question as none of them', async () => {
+  it('reads risk by meaning where no lexicon phrase matches, and a plain question as no class', async () => {
     const understander = await Understander.create(kb, { client: client(), cache: new VectorCache(cacheDir) });
-    const media = await understander.understand('这事我要让电视台来报道', []);
-    assert.ok(media.meaning && media.meaning.risk >= 0.04, JSON.stringify(media.meaning));
-    const person = await understander.understand('能不能安排一位工作人员和我通话', []);
-    assert.ok(person.meaning && person.meaning.humanRequest >= 0.035, JSON.stringify(person.meaning));
+    const text = '我家娃把电池抠出来放嘴里了';
+    assert.equal(understander.engine.understand(text, []).risk.high, false, 'the risk lexicon misses it');
+    const swallowed = await understander.understand(text, []);
+    assert.equal(swallowed.risk.high, true, JSON.stringify(swallowed.meaning));
+    assert.equal(swallowed.risk.kind, 'safety');
+    const decision = decide({ state: 'bot', understanding: swallowed, memory: initialMemory() }).decision;
+    assert.ok(decision.kind === 'handoff' && decision.reason === 'high_risk');
     const plain = await understander.understand('运费怎么算', []);
     assert.ok(plain.meaning, 'read by meaning');
     for (const margin of Object.values(plain.meaning)) assert.ok(margin < 0, JSON.stringify(plain.meaning));
+    assert.equal(plain.risk.high || plain.humanRequest || plain.sentiment.negative, false);
   });
 
   it('keeps "I don\'t know" for off-topic questions, near some entry by cosine as they are', async () => {
@@ -113,6 +117,8 @@ describe('hybrid understanding and its fall back to lexical retrieval', () => {
 
     // The server returns: a new build is hybrid again.
     server = await startEmbeddingServer({ port, output: { file: '/dev/null' } });
+    // Its first inference loads the model into the caches, longer than a turn waits on a busy machine.
+    await client().embed(['预热'], 'query');
     const back = await Understander.create(kb, { client: client(), cache: new VectorCache(cacheDir) });
     assert.equal((await back.understand('运费怎么算', [])).retrieval, 'hybrid');
     assert.equal(await metric('cs_embeddings_available'), 1);
