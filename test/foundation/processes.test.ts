@@ -80,6 +80,8 @@ describe('api and worker processes', () => {
     const workerMetrics = await (await fetch(`${workerUrl}/metrics`)).text();
     assert.match(workerMetrics, /process_cpu_user_seconds_total/);
     assert.match(workerMetrics, /temporal_/);
+    // The worker embedded the KB through the harness's embedding server: hybrid understanding.
+    assert.match(workerMetrics, /^cs_embeddings_available 1$/m);
   });
 
   it('log structured JSON lines', () => {
