@@ -15,6 +15,11 @@ import type { VectorCache } from './semantic/vectorCache';
 export interface Embeddings {
   client: EmbeddingClient;
   cache: VectorCache;
+  /**
+   * Evaluation only: customer messages' vectors are cached like the KB's, so re-running labelled
+   * cases costs no inference (the vectors are the same). The worker embeds every turn afresh.
+   */
+  cacheQueries?: boolean;
 }
 
 /** A customer turn waits at most this long for its embedding (a local server answers in ~10–30 ms). */
@@ -77,7 +82,10 @@ export class Understander {
     if (!text) return undefined;
     const started = performance.now();
     try {
-      const [vector] = await this.embeddings.client.embed([text], 'query', { timeoutMs: QUERY_TIMEOUT_MS });
+      const { client, cache, cacheQueries } = this.embeddings;
+      const [vector] = cacheQueries
+        ? await cache.vectorsFor(client, [text], 'query')
+        : await client.embed([text], 'query', { timeoutMs: QUERY_TIMEOUT_MS });
       observeEmbedding('query', (performance.now() - started) / 1000, true);
       setEmbeddingsAvailable(true);
       return vector;

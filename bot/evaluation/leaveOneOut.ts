@@ -1,8 +1,9 @@
 // Leave-one-out over the knowledge base's own similar questions: each is removed from its entry,
 // the engine is built without it, and then it is asked. What the KB was not written around is
 // what customers send, so this measures generalisation better than any set the bot was tuned on.
+import { decide, initialMemory } from '../../domain/policy';
 import type { KnowledgeBase } from '../kb';
-import { runCase, type Understands } from './evaluate';
+import type { Understands } from './evaluate';
 
 export interface LeaveOneOutReport {
   cases: number;
@@ -31,8 +32,10 @@ export async function leaveOneOut(
         entries: enabled.map((e) => (e === entry ? { ...e, similar: e.similar.filter((_, i) => i !== k) } : e)),
       };
       const engine = await engineFor(without);
-      const top = (await engine.understand(question, [])).candidates[0]?.entryId;
-      const { got } = await runCase(engine, { id: `${entry.id}#${k}`, messages: [question], expect: '' });
+      const understanding = await engine.understand(question, []);
+      const top = understanding.candidates[0]?.entryId;
+      const { decision } = decide({ state: 'bot', understanding, memory: initialMemory(), customerTier: 'normal' });
+      const got = decision.kind === 'answer' ? `answer:${decision.entryId}` : decision.kind;
       if (top === entry.id) top1++;
       if (got === `answer:${entry.id}`) answered++;
       else if (got.startsWith('answer:')) wrong++;

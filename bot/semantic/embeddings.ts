@@ -10,10 +10,12 @@ export const DEFAULT_VECTOR_CACHE_DIR = path.resolve(__dirname, '..', '..', '.da
 
 export function embeddingsFrom(
   settings: Config['embeddings'],
-  cacheDir: string | undefined = DEFAULT_VECTOR_CACHE_DIR,
+  options: { cacheDir?: string; cacheQueries?: boolean } = {},
 ): Embeddings | undefined {
   if (!settings) return undefined;
+  const { cacheDir = DEFAULT_VECTOR_CACHE_DIR, cacheQueries = false } = options;
   return {
+    cacheQueries,
     client: new EmbeddingClient({
       baseURL: settings.baseURL,
       apiKey: settings.apiKey,

@@ -28,7 +28,7 @@ async function run(file: string, hybrid: boolean) {
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as EvalCase);
-  const understander = await Understander.create(kb, hybrid ? harnessEmbeddings() : undefined);
+  const understander = await Understander.create(kb, hybrid ? harnessEmbeddings({ cacheQueries: true }) : undefined);
   assert.equal(Boolean(understander.engine.semantics), hybrid, understander.semanticError);
   return evaluate(understander, cases);
 }
@@ -62,7 +62,7 @@ for (const hybrid of [true, false]) {
 
 describe('leave-one-out over the KB similar questions', () => {
   it('ranks the held-out question’s entry first at least 90% of the time with embeddings', async () => {
-    const embeddings = harnessEmbeddings();
+    const embeddings = harnessEmbeddings({ cacheQueries: true });
     const hybrid = await leaveOneOut(kb, (without) => Understander.create(without, embeddings));
     const lexical = await leaveOneOut(kb, (without) => Understander.create(without));
     assert.equal(hybrid.cases, 164);
