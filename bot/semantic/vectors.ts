@@ -42,22 +42,6 @@ export function centroid(vectors: Float32Array[], dim: number): Float32Array {
 
 /** The dot product of every row with the vector, into out (one pass over the matrix). */
 export function dotAll(matrix: Float32Array, vector: Float32Array, out: Float32Array): Float32Array {
-  const dim = vector.length;
-  const rows = out.length;
-  for (let row = 0, offset = 0; row < rows; row++, offset += dim) {
-    let a = 0;
-    let b = 0;
-    let c = 0;
-    let d = 0;
-    let i = 0;
-    for (; i + 3 < dim; i += 4) {
-      a += matrix[offset + i]! * vector[i]!;
-      b += matrix[offset + i + 1]! * vector[i + 1]!;
-      c += matrix[offset + i + 2]! * vector[i + 2]!;
-      d += matrix[offset + i + 3]! * vector[i + 3]!;
-    }
-    for (; i < dim; i++) a += matrix[offset + i]! * vector[i]!;
-    out[row] = a + b + c + d;
-  }
+  for (let row = 0; row < out.length; row++) out[row] = dot(matrix, row, vector);
   return out;
 }
