@@ -24,6 +24,7 @@ export interface Embeddings {
 
 /** A customer turn waits at most this long for its embedding (a local server answers in ~10–30 ms). */
 const QUERY_TIMEOUT_MS = 1500;
+const WARM_UP_TEXT = '你好';
 /** After a failed call, turns skip the embedding server this long before trying it again. */
 const RETRY_AFTER_MS = 15_000;
 
@@ -52,7 +53,11 @@ export class Understander {
       }
     };
     try {
-      const engine = BotEngine.fromKnowledgeBase(kb, await buildSemantics(kb, embed));
+      const semantics = await buildSemantics(kb, embed);
+      // The KB's vectors may all come from the cache: one query now loads the model on a server
+      // that has not answered any yet, so the first customer does not wait for that.
+      await client.embed([WARM_UP_TEXT], 'query');
+      const engine = BotEngine.fromKnowledgeBase(kb, semantics);
       setEmbeddingsAvailable(true);
       return new Understander(engine, embeddings, undefined);
     } catch (error) {

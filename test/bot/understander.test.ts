@@ -57,10 +57,10 @@ describe('hybrid understanding and its fall back to lexical retrieval', () => {
     const second = client();
     const again = await Understander.create(kb, { client: second, cache: new VectorCache(cacheDir) });
     assert.ok(again.engine.semantics);
-    assert.deepEqual(second.calls, [], 'nothing recomputed');
+    assert.deepEqual(second.calls, [{ texts: 1, role: 'query' }], 'nothing recomputed, one warm-up query');
 
     const u = await again.understand('买的东西想换成别的颜色', []);
-    assert.deepEqual(second.calls, [{ texts: 1, role: 'query' }], 'one call for the turn');
+    assert.deepEqual(second.calls.slice(1), [{ texts: 1, role: 'query' }], 'one call for the turn');
     assert.equal(u.retrieval, 'hybrid');
     assert.equal(u.entryId, 'exchange');
     const decision = decide({ state: 'bot', understanding: u, memory: initialMemory() }).decision;
@@ -117,8 +117,6 @@ describe('hybrid understanding and its fall back to lexical retrieval', () => {
 
     // The server returns: a new build is hybrid again.
     server = await startEmbeddingServer({ port, output: { file: '/dev/null' } });
-    // Its first inference loads the model into the caches, longer than a turn waits on a busy machine.
-    await client().embed(['预热'], 'query');
     const back = await Understander.create(kb, { client: client(), cache: new VectorCache(cacheDir) });
     assert.equal((await back.understand('运费怎么算', [])).retrieval, 'hybrid');
     assert.equal(await metric('cs_embeddings_available'), 1);
