@@ -55,6 +55,11 @@ export interface FusionWeights {
 }
 
 export const defaultFusionWeights: FusionWeights = { weights: fusion.weights, bias: fusion.bias };
+if (fusion.weights.length !== FEATURES.length) {
+  throw new Error(
+    `bot/semantic/fusion.json has ${fusion.weights.length} weights for ${FEATURES.length} features: run npm run calibrate -- --write`,
+  );
+}
 
 export function probability(x: number[], model: FusionWeights = defaultFusionWeights): number {
   let z = model.bias;
