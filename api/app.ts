@@ -76,7 +76,7 @@ export function createApp({ config, temporal, log, wecomSink, actionAnswerWithin
       ? new WecomClient({ baseUrl: config.WECOM_API_BASE, corpId: config.wecom.corpId, secret: config.wecom.secret })
       : undefined;
   const routes: Route[] = [
-    ...healthRoutes(temporal),
+    ...healthRoutes(temporal, config.embeddings),
     ...(config.wecom
       ? wecomCallbackRoutes({
           credentials: config.wecom,

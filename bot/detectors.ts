@@ -58,6 +58,12 @@ const humanExact = new Set(lower(human.exact).map(strip));
 const humanRequestShape = anyPatternOf(human.requestPatterns);
 const humanNegationShape = anyPatternOf(human.negationPatterns);
 
+/** The customer says they do not want a human (不用转人工): nothing may read it as a request. */
+export function humanRequestDeclined(text: string): boolean {
+  const rest = without(text, human.exclusion);
+  return humanNegation(rest).length > 0 || humanNegationShape(rest) !== undefined;
+}
+
 export function detectHumanRequest(text: string): boolean {
   const rest = without(text, human.exclusion);
   if (humanNegation(rest).length > 0 || humanNegationShape(rest) !== undefined) return false;

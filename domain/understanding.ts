@@ -12,6 +12,9 @@ export interface KbCandidate {
   score: number;
   /** The entry's answer text, so the policy can answer without another lookup. */
   answer: string;
+  /** Hybrid retrieval only: the fused probability that this entry answers, and the best cosine to its questions. */
+  probability?: number;
+  cosine?: number;
 }
 
 export interface Understanding {
@@ -36,4 +39,8 @@ export interface Understanding {
   repetition: number;
   /** The customer says they are asking again ("我问的是…"). */
   reask: boolean;
+  /** Lexical and dense retrieval fused, or lexical alone (no embedding server, or it failed this turn). */
+  retrieval?: 'hybrid' | 'lexical';
+  /** Hybrid only: how far each detector class led the nearest neutral text by meaning (a margin in cosine). */
+  meaning?: { humanRequest: number; negative: number; risk: number };
 }

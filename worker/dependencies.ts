@@ -1,14 +1,16 @@
 // What the activities need, built from the configuration: the WeCom client, the understanding
-// engine over the knowledge base in MongoDB (seeded from KB_FILE, rebuilt when operators edit it),
-// the optional LLM, the demo agents, and a Temporal client for the inbox's signal-with-start.
+// over the knowledge base in MongoDB (seeded from KB_FILE, rebuilt when operators edit it; hybrid
+// with the embedding server, lexical without it), the optional LLM, the demo agents, and a Temporal
+// client for the inbox's signal-with-start.
 import type { Client } from '@temporalio/client';
 import type { ActivityDeps } from '../activities';
 import type { KfApi } from '../activities/kfApi';
-import { BotEngine } from '../bot/engine';
 import { loadKnowledgeBaseFile } from '../bot/kb';
 import { knowledgeBaseStamp, loadKnowledgeBaseFromMongo, seedKnowledgeBase } from '../bot/kbStore';
 import { LlmAssistant } from '../bot/llm';
 import { refineWithLlm } from '../bot/llmRefine';
+import { embeddingsFrom } from '../bot/semantic/embeddings';
+import { Understander } from '../bot/understander';
 import { observeWecomCall } from '../activities/metrics';
 import { seedAgents } from '../activities/routing';
 import type { Config } from '../config/env';
@@ -52,16 +54,31 @@ export async function buildActivityDeps(
   const file = loadKnowledgeBaseFile(config.KB_FILE);
   const seeded = await seedKnowledgeBase(file);
   if (seeded > 0) log.info({ entries: seeded, file: config.KB_FILE }, 'knowledge base seeded into MongoDB');
-  let engine = BotEngine.fromKnowledgeBase(await loadKnowledgeBaseFromMongo(file));
+  const embeddings = embeddingsFrom(config.embeddings);
+  const build = async (why: string) => {
+    const understander = await Understander.create(await loadKnowledgeBaseFromMongo(file), embeddings);
+    const retrieval = understander.engine.semantics ? 'hybrid' : 'lexical';
+    if (understander.semanticError) {
+      log.warn(
+        { error: understander.semanticError },
+        'embedding the knowledge base failed: lexical retrieval until it works',
+      );
+    }
+    log.info({ entries: understander.engine.entryCount, retrieval }, why);
+    return understander;
+  };
+  let understander = await build('understanding engine ready');
   let stamp = await knowledgeBaseStamp();
-  log.info({ entries: engine.entryCount }, 'understanding engine ready');
+  // The KB's vectors are computed when the KB changes (only new or edited texts, see VectorCache),
+  // and again while an embedding server that was down at start-up has not answered yet.
   const reload = setInterval(() => {
     void (async () => {
       const next = await knowledgeBaseStamp();
-      if (next === stamp) return;
-      engine = BotEngine.fromKnowledgeBase(await loadKnowledgeBaseFromMongo(file));
+      if (next === stamp && !understander.wantsSemantics) return;
+      understander = await build(
+        next === stamp ? 'embedding server back: engine rebuilt' : 'knowledge base changed: engine rebuilt',
+      );
       stamp = next;
-      log.info({ entries: engine.entryCount }, 'knowledge base changed: engine rebuilt');
     })().catch((error: unknown) => log.warn({ error: (error as Error).message }, 'knowledge base reload failed'));
   }, KB_RELOAD_MS);
   reload.unref();
@@ -81,10 +98,10 @@ export async function buildActivityDeps(
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       humanMode: config.HUMAN_MODE,
       settings: config.CONVERSATION_SETTINGS,
-      understand: (text, recent) => engine.understand(text, recent),
+      understand: (text, recent) => understander.understand(text, recent),
       refine: llm
         ? (understood, text) =>
-            refineWithLlm(understood, text, engine, llm, undefined, ({ entryId, claims }) =>
+            refineWithLlm(understood, text, understander.engine, llm, undefined, ({ entryId, claims }) =>
               log.warn({ entryId, claims }, 'LLM rewrite not grounded on its KB entry: the entry’s answer is sent'),
             )
         : undefined,

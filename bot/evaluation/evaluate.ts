@@ -1,7 +1,12 @@
 // Runs labelled cases (../shared/eval format) through the engine and the dialogue policy turn by
 // turn, exactly as the conversation workflow does, and computes the figures we report.
 import { decide, initialMemory, type PolicyDecision, type PolicyMemory } from '../../domain/policy';
-import type { BotEngine } from '../engine';
+import type { Understanding } from '../../domain/understanding';
+
+/** What the evaluation asks for each customer turn: the worker's understanding (Understander) or the bare engine. */
+export interface Understands {
+  understand(message: string, recentCustomerTurns: string[]): Understanding | Promise<Understanding>;
+}
 
 export interface EvalCase {
   id: string;
@@ -43,13 +48,13 @@ function describe(decision: PolicyDecision): string {
 }
 
 /** The outcome of one conversation: the first handoff ends it, as it does in the workflow. */
-export function runCase(engine: BotEngine, testCase: EvalCase, customerTier = 'normal'): CaseResult {
+export async function runCase(engine: Understands, testCase: EvalCase, customerTier = 'normal'): Promise<CaseResult> {
   let state: 'bot' | 'confirming' = 'bot';
   let memory: PolicyMemory = initialMemory();
   let got = 'unknown';
   const turns: string[] = [];
   for (const message of testCase.messages) {
-    const understanding = engine.understand(message, memory.recentCustomerTurns);
+    const understanding = await engine.understand(message, memory.recentCustomerTurns);
     const result = decide({ state, understanding, memory, customerTier });
     memory = result.memory;
     got = describe(result.decision);
@@ -71,8 +76,9 @@ function passes(expect: string, got: string): boolean {
 const rate = (part: number, whole: number, ifNone = 1) =>
   whole === 0 ? ifNone : Math.round((part / whole) * 10_000) / 10_000;
 
-export function evaluate(engine: BotEngine, cases: EvalCase[]): EvalReport {
-  const results = cases.map((c) => runCase(engine, c));
+export async function evaluate(engine: Understands, cases: EvalCase[]): Promise<EvalReport> {
+  const results: CaseResult[] = [];
+  for (const c of cases) results.push(await runCase(engine, c));
   const kind = (r: CaseResult) => r.expect.split(':')[0]!;
   const answers = results.filter((r) => kind(r) === 'answer');
   const noHandoffExpected = results.filter((r) => ['answer', 'smalltalk', 'resolved'].includes(kind(r)));

@@ -46,4 +46,25 @@ describe('/healthz with dependencies down', () => {
     assert.equal(body.dependencies.mongodb?.ok, true);
     assert.equal(body.dependencies.temporal?.ok, false);
   });
+
+  it('reports the embedding server without failing on it: the bot answers lexically meanwhile', async () => {
+    const app = createApp({
+      config: loadConfig({ EMBEDDINGS_BASE_URL: 'http://127.0.0.1:1/v1' }),
+      temporal: deadTemporal,
+      log: createLogger('test', 'silent'),
+    });
+    const other = app.listen(0);
+    await new Promise((resolve) => other.once('listening', resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(other.address() as AddressInfo).port}/healthz`);
+      const body = (await res.json()) as {
+        dependencies: Record<string, { ok: boolean; configured?: boolean; error?: string }>;
+      };
+      assert.equal(body.dependencies.embeddings?.ok, false);
+      assert.equal(body.dependencies.embeddings?.configured, true);
+      assert.ok(body.dependencies.embeddings?.error, 'says why');
+    } finally {
+      other.close();
+    }
+  });
 });

@@ -59,8 +59,9 @@ describe('api and worker processes', () => {
   it('both become healthy', async () => {
     await waitForOk(`${workerUrl}/healthz`);
     const res = await waitForOk(`${apiUrl}/healthz`);
-    const body = (await res.json()) as { status: string };
+    const body = (await res.json()) as { status: string; dependencies: Record<string, { ok: boolean }> };
     assert.equal(body.status, 'ok');
+    assert.equal(body.dependencies.embeddings?.ok, true, 'the harness embedding server answers');
   });
 
   it('serve the echo slice across processes', async () => {
@@ -102,6 +103,8 @@ describe('api and worker processes', () => {
     const workerMetrics = await (await fetch(`${workerUrl}/metrics`)).text();
     assert.match(workerMetrics, /process_cpu_user_seconds_total/);
     assert.match(workerMetrics, /temporal_/);
+    // The worker embedded the KB through the harness's embedding server: hybrid understanding.
+    assert.match(workerMetrics, /^cs_embeddings_available 1$/m);
   });
 
   it('log structured JSON lines', () => {
