@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { z } from 'zod';
-import { ensurePostgres } from '../dev/postgres';
+import { ensureStoreTools } from '../dev/store';
 import { ensureTools } from '../dev/setup';
 import { DATA_DIR } from '../dev/tools';
 import { kfInboxWorkflowId } from '../workflows/conversationContract';
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     if (!options['mongodb-uri']) only.delete('growth');
   } else {
     await ensureTools();
-    if (options.backend === 'postgresql') await ensurePostgres();
+    await ensureStoreTools(options.backend);
     note(
       `▸ starting the stack (FerretDB on ${options.backend}, Temporal on SQLite) in ${path.relative(process.cwd(), dir)}`,
     );

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { ensurePostgres } from '../dev/postgres';
+import { ensureStoreTools, startLocalStore, type StoreBackend } from '../dev/store';
 import { ensureTools } from '../dev/setup';
 import { DATA_DIR } from '../dev/tools';
 import { ConversationModel } from '../db/models/conversation';
@@ -16,7 +16,6 @@ import { EventModel } from '../db/models/event';
 import { MessageModel } from '../db/models/message';
 import { conversationWorkflowId } from '../workflows/conversationContract';
 import { MESSAGES_PER_CONVERSATION, prefill } from './prefill';
-import { startStore, type StoreBackend } from './store';
 
 const OPEN_KFID = 'wkBenchStore';
 const args = process.argv.slice(2);
@@ -101,14 +100,20 @@ async function measure(size: number): Promise<Record<string, { p50: number; p95:
 
 async function main(): Promise<void> {
   await ensureTools();
-  if (backends.includes('postgresql')) await ensurePostgres();
+  for (const backend of backends) await ensureStoreTools(backend);
   const root = fs.mkdtempSync(path.join(DATA_DIR, 'bench-store-'));
   const figures: Record<string, Record<string, Record<string, { p50: number; p95: number }>>> = {};
   const startup: Record<string, number> = {};
   try {
     for (const backend of backends) {
       const started = performance.now();
-      const store = await startStore(backend, path.join(root, backend), path.join(root, `${backend}.log`));
+      const store = await startLocalStore({
+        backend,
+        port: 0,
+        dir: path.join(root, backend),
+        durable: false,
+        output: { file: path.join(root, `${backend}.log`) },
+      });
       startup[backend] = performance.now() - started;
       try {
         await mongoose.connect(store.uri.replace(/\/?$/, '/bench_store'), { serverSelectionTimeoutMS: 10_000 });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { freePort, spawnService, startTemporal, type Service } from '../dev/services';
 import { ROOT } from '../dev/tools';
 import { sandboxDevCredentials as dev } from '../wecom/sandbox/devCredentials';
-import { startStore, type StoreBackend } from './store';
+import { startLocalStore, type StoreBackend } from '../dev/store';
 
 export interface AppOptions {
   /** The MongoDB database the api and worker use (a fresh name starts from an empty store). */
@@ -60,7 +60,13 @@ export const BASE_SETTINGS = {
 export async function startBenchStack(dir: string, backend: StoreBackend): Promise<BenchStack> {
   fs.mkdirSync(dir, { recursive: true });
   const log = (name: string) => ({ file: path.join(dir, `${name}.log`) });
-  const store = await startStore(backend, path.join(dir, 'store'), path.join(dir, 'store.log'));
+  const store = await startLocalStore({
+    backend,
+    port: 0,
+    dir: path.join(dir, 'store'),
+    durable: false,
+    output: log('store'),
+  });
   const temporal = await startTemporal({
     port: await freePort(),
     uiPort: undefined,

@@ -4,8 +4,31 @@
 import { AnswerLog } from './answers';
 import { figures, type Figures, type Offered } from './latency';
 
-/** Questions the demo knowledge base answers (no handoff), so every message gets one bot answer. */
-export const QUESTIONS = ['运费怎么算', '退款多久到账？', '七天无理由退货怎么申请？', '商品可以换货吗？', '发票怎么开'];
+/**
+ * Questions the demo knowledge base answers. A customer asks them in turn, never the same one
+ * twice in a row (the policy hands a repeated question to a person), so every message gets one
+ * bot answer.
+ */
+export const QUESTIONS = [
+  '运费怎么算？',
+  '退款多久到账？',
+  '商品可以换货吗？',
+  '下单后多久发货？',
+  '怎么查询物流信息？',
+  '怎么开发票？',
+  '支持哪些支付方式？',
+  '优惠券怎么用？',
+  '保修期多久？',
+  '设备怎么连接WiFi？',
+  '怎么升级固件？',
+  'App在哪里下载？',
+];
+const asked = new Map<string, number>();
+function nextQuestion(customer: string): string {
+  const n = asked.get(customer) ?? customer.length;
+  asked.set(customer, n + 1);
+  return QUESTIONS[n % QUESTIONS.length]!;
+}
 
 export interface Phase {
   sandboxUrl: string;
@@ -56,7 +79,7 @@ export async function runPhase(phase: Phase): Promise<Figures & { messages: Offe
       const m: Offered = { openKfId: phase.openKfId, customer: phase.customer(i), sentAt: Date.now() };
       messages.push(m);
       sends.push(
-        say(phase.sandboxUrl, phase.openKfId, m.customer, QUESTIONS[i % QUESTIONS.length]!).catch((error: unknown) => {
+        say(phase.sandboxUrl, phase.openKfId, m.customer, nextQuestion(m.customer)).catch((error: unknown) => {
           failures.push((error as Error).message);
         }),
       );

@@ -1,5 +1,6 @@
-// `npm start`: the whole local stack in one command. Installs missing tools, starts FerretDB and
-// the Temporal dev server (data under .data/), the WeCom sandbox when no WeCom credentials are set,
+// `npm start`: the whole local stack in one command. Installs missing tools, starts FerretDB (on
+// the embedded PostgreSQL, or SQLite with FERRETDB_BACKEND=sqlite) and the Temporal dev server
+// (data under .data/), the WeCom sandbox when no WeCom credentials are set,
 // the worker and the api; waits until each is healthy, prints the URLs, and stops everything in
 // reverse order on Ctrl-C. TEMPORAL_ADDRESS / MONGODB_URI point at running servers instead.
 import fs from 'node:fs';
@@ -9,7 +10,8 @@ import { sandboxDevCredentials } from '../wecom/sandbox/devCredentials';
 import { ensureTools } from './setup';
 import { step } from './run';
 import { onShutdown } from './lifeline';
-import { isPortFree, spawnService, startFerretDb, startTemporal, type Service } from './services';
+import { isPortFree, spawnService, startTemporal, type Service } from './services';
+import { startLocalStore, storeBackend } from './store';
 import { DATA_DIR, ROOT } from './tools';
 
 const services: Service[] = [];
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
   const externalTemporal = Boolean(process.env.TEMPORAL_ADDRESS);
   const externalMongo = Boolean(process.env.MONGODB_URI);
   const useSandbox = config.wecom === undefined;
+  const backend = storeBackend();
 
   onShutdown(() => void stopAll(0));
 
@@ -88,14 +91,16 @@ async function main(): Promise<void> {
   if (!externalMongo) await requirePort(mongoPort, 'FerretDB', 'set MONGODB_URI to use a running MongoDB');
   if (useSandbox) await requirePort(config.SANDBOX_PORT, 'WeCom sandbox', 'stop the other process or set SANDBOX_PORT');
 
-  if (!externalTemporal || !externalMongo) await ensureTools();
+  if (!externalTemporal || !externalMongo) await ensureTools(backend);
   fs.mkdirSync(DATA_DIR, { recursive: true });
 
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (!externalMongo) {
-    const done = step(`starting FerretDB on 127.0.0.1:${mongoPort} (data in .data/ferretdb)`);
-    const ferret = await startFerretDb({ port: mongoPort, dataDir: path.join(DATA_DIR, 'ferretdb'), output: 'prefix' });
-    services.push(ferret);
+    const where =
+      backend === 'postgresql' ? 'on PostgreSQL, data in .data/postgres' : 'on SQLite, data in .data/ferretdb';
+    const done = step(`starting FerretDB on 127.0.0.1:${mongoPort} (${where})`);
+    const store = await startLocalStore({ backend, port: mongoPort, dir: DATA_DIR, durable: true, output: 'prefix' });
+    services.push(...store.services);
     env.MONGODB_URI = config.MONGODB_URI;
     done();
   }
@@ -149,7 +154,7 @@ async function main(): Promise<void> {
     useSandbox
       ? `  WeCom sandbox  ${sandboxUrl}   (customer chat ${sandboxUrl}/chat)`
       : `  WeCom API      ${config.WECOM_API_BASE} (callback URL: ${apiUrl}/wecom/callback)`,
-    `  MongoDB        ${env.MONGODB_URI}${externalMongo ? ' (external)' : ' (FerretDB)'}`,
+    `  MongoDB        ${env.MONGODB_URI}${externalMongo ? ' (external)' : ` (FerretDB on ${backend})`}`,
     'Press Ctrl-C to stop.',
     '',
   ];

@@ -1,6 +1,7 @@
 // `npm test`: lint, typecheck, then every test under test/ against real servers. The harness
-// starts its own Temporal dev server (in memory) and FerretDB (a temporary directory) on free ports unless TEMPORAL_ADDRESS /
-// MONGODB_URI point at running ones, and stops them at the end.
+// starts its own Temporal dev server (in memory) and FerretDB (on a throw-away PostgreSQL cluster,
+// or SQLite with FERRETDB_BACKEND=sqlite, in a temporary directory) on free ports unless
+// TEMPORAL_ADDRESS / MONGODB_URI point at running ones, and stops them at the end.
 //   npm test                      everything
 //   npm test -- test/echo.test.ts only these files (lint and typecheck still run)
 //   npm test -- --no-checks FILE  skip lint and typecheck while iterating on one file
@@ -10,7 +11,8 @@ import path from 'node:path';
 import { onShutdown } from './lifeline';
 import { ensureTools } from './setup';
 import { run, step } from './run';
-import { freePort, startFerretDb, startTemporal, type Service } from './services';
+import { freePort, startTemporal, type Service } from './services';
+import { startLocalStore, storeBackend } from './store';
 import { DATA_DIR, ROOT } from './tools';
 
 function findTests(dir: string): string[] {
@@ -40,7 +42,8 @@ async function main(): Promise<void> {
     done();
   }
 
-  await ensureTools();
+  const backend = storeBackend();
+  await ensureTools(backend);
   const logDir = path.join(DATA_DIR, 'test-logs');
   fs.mkdirSync(logDir, { recursive: true });
   const services: Service[] = [];
@@ -56,19 +59,24 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   try {
     if (!process.env.MONGODB_URI) {
-      // A throw-away directory (in /dev/shm when there is one), not FerretDB's in-memory mode: with
-      // SQLite's shared-cache memory databases an update after a read on another connection waits
-      // forever on the table lock.
+      // A throw-away directory (in /dev/shm when there is one); for SQLite not FerretDB's in-memory
+      // mode: with SQLite's shared-cache memory databases an update after a read on another
+      // connection waits forever on the table lock.
       const shm = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
-      ferretDir = fs.mkdtempSync(path.join(shm, 'cs-test-ferretdb-'));
-      done = step('starting FerretDB (temporary SQLite directory) for the tests');
-      const ferret = await startFerretDb({
+      ferretDir = fs.mkdtempSync(path.join(shm, 'cs-test-store-'));
+      fs.chmodSync(ferretDir, 0o755); // PostgreSQL may run as another account (dev/postgres.ts)
+      done = step(
+        `starting FerretDB on a throw-away ${backend === 'postgresql' ? 'PostgreSQL cluster' : 'SQLite directory'} for the tests`,
+      );
+      const store = await startLocalStore({
+        backend,
         port: 0,
-        dataDir: ferretDir,
-        output: { file: path.join(logDir, 'ferretdb.log') },
+        dir: ferretDir,
+        durable: false,
+        output: { file: path.join(logDir, 'store.log') },
       });
-      services.push(ferret);
-      env.MONGODB_URI = ferret.uri;
+      services.push(...store.services);
+      env.MONGODB_URI = store.uri;
       done();
     }
     if (!process.env.TEMPORAL_ADDRESS) {
