@@ -28,7 +28,7 @@ export function createApp({ config, temporal, log, wecomSink }: AppDeps): Expres
   app.disable('x-powered-by');
   app.use(measureRequests);
   app.use(healthRoutes(temporal));
-  mountMetrics(app);
+  mountMetrics(app, temporal, config.TEMPORAL_TASK_QUEUE);
   if (config.wecom) {
     app.use(
       wecomCallbackRoutes({

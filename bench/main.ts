@@ -2,8 +2,9 @@
 // default stack as real processes on free ports (or a running stack given by flags), driven through
 // the WeCom sandbox. A script that prints figures (a table, or one JSON line with --json); never a
 // timed test. Phases: rates (step search, product and floor), modes (new / follow-up / mix at one
-// rate), profile (workflow tasks, activities and MongoDB round trips per message), memory (worker
-// memory per cached open conversation), growth (latency with 0 / 10k / 100k stored messages).
+// rate), profile (workflow tasks, activities and MongoDB round trips per message), growth (latency
+// with 0 / 10k / 100k stored messages), memory (worker memory per cached open conversation; last,
+// because opening 10,000 conversations takes as long as the product needs for them).
 //   npm run bench -- [--json] [--quick] [--only rates,modes,profile,memory,growth] [--backend sqlite]
 //   npm run bench -- --sandbox-url URL --temporal-address HOST:PORT [--mongodb-uri URI]   (running stack)
 import fs from 'node:fs';
@@ -27,7 +28,7 @@ import { printReport } from './report';
 import { startBenchStack, type BenchStack } from './stack';
 import { runPhase } from './traffic';
 
-const PHASES = ['rates', 'modes', 'profile', 'memory', 'growth'] as const;
+const PHASES = ['rates', 'modes', 'profile', 'growth', 'memory'] as const;
 type PhaseName = (typeof PHASES)[number];
 
 const list = (text: string) => text.split(',').filter(Boolean).map(Number);
@@ -252,30 +253,6 @@ async function main(): Promise<void> {
       }
     }
 
-    if (only.has('memory') && stack) {
-      const largest = Math.max(...memoryCounts);
-      note(`▸ memory: worker RSS per cached open conversation at ${memoryCounts.join(', ')} open conversations`);
-      await stack.startApp({
-        database: 'bench_memory',
-        env: { WORKER_MAX_CACHED_WORKFLOWS: String(largest + 1000) },
-        workerNodeOptions: '--max-old-space-size=16384',
-      });
-      const openRate = Math.max(2, Math.floor((result.product?.sustainedMsgPerS ?? 5) * 0.8));
-      result.memory = await measureMemory({
-        sandboxUrl,
-        openKfId: accounts.product,
-        counts: memoryCounts,
-        ratePerS: openRate,
-        workerPid: () => stack!.pids().worker!,
-        metricsUrl: stack.workerMetricsUrl,
-        runId,
-        onProgress: (line) => (line.startsWith('memory:') ? note(`  ${line}`) : progress(line)),
-      });
-      result.memoryPerConversationKb = Object.fromEntries(
-        result.memory.map((p) => [String(p.openConversations), p.kbPerConversation]),
-      );
-    }
-
     if (only.has('growth')) {
       note(
         `▸ growth: ${options['growth-rate']} msg/s of new conversations with ${growthSizes.join(' / ')} stored messages`,
@@ -296,6 +273,30 @@ async function main(): Promise<void> {
         onProgress: (line) => (line.includes(': p50') ? note(`  ${line}`) : progress(line)),
       });
       result.growth = Object.fromEntries(result.growthDetail.map((p) => [String(p.storedMessages), p.p99Ms]));
+    }
+    if (only.has('memory') && stack) {
+      const largest = Math.max(...memoryCounts);
+      note(`▸ memory: worker RSS per cached open conversation at ${memoryCounts.join(', ')} open conversations`);
+      await stack.startApp({
+        database: 'bench_memory',
+        env: { WORKER_MAX_CACHED_WORKFLOWS: String(largest + 1000) },
+        workerNodeOptions: '--max-old-space-size=16384',
+      });
+      const openRate = Math.max(2, Math.floor((result.product?.sustainedMsgPerS ?? 5) * 0.8));
+      result.memory = await measureMemory({
+        sandboxUrl,
+        openKfId: accounts.product,
+        counts: memoryCounts,
+        ratePerS: openRate,
+        workerPid: () => stack!.pids().worker!,
+        metricsUrl: stack.workerMetricsUrl,
+        apiMetricsUrl: `${stack.apiUrl}/metrics`,
+        runId,
+        onProgress: (line) => (line.startsWith('memory:') ? note(`  ${line}`) : progress(line)),
+      });
+      result.memoryPerConversationKb = Object.fromEntries(
+        result.memory.map((p) => [String(p.openConversations), p.kbPerConversation]),
+      );
     }
   } finally {
     await client.connection.close();

@@ -10,6 +10,8 @@ export interface MemoryPoint {
   rssMb: number;
   cachedWorkflows: number | undefined;
   kbPerConversation: number;
+  /** How long the api's /metrics took with this many open conversations. */
+  metricsScrapeMs: number;
 }
 
 async function cachedWorkflows(metricsUrl: string): Promise<number | undefined> {
@@ -30,6 +32,7 @@ export async function measureMemory(options: {
   ratePerS: number;
   workerPid: () => number;
   metricsUrl: string;
+  apiMetricsUrl: string;
   runId: string;
   onProgress(line: string): void;
 }): Promise<MemoryPoint[]> {
@@ -48,7 +51,10 @@ export async function measureMemory(options: {
     open = count;
     await settle();
     const rss = rssBytes(options.workerPid());
+    const scrapeStarted = Date.now();
+    await fetch(options.apiMetricsUrl).then((res) => res.text());
     points.push({
+      metricsScrapeMs: Date.now() - scrapeStarted,
       openConversations: count,
       rssMb: Math.round(rss / 2 ** 20),
       cachedWorkflows: await cachedWorkflows(options.metricsUrl),

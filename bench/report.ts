@@ -67,7 +67,7 @@ export function printReport(r: BenchResult): void {
     out.push('', 'worker memory per cached open conversation');
     for (const p of r.memory) {
       out.push(
-        `  ${p.openConversations} open: RSS ${p.rssMb} MB, ${p.cachedWorkflows ?? '?'} cached, ${p.kbPerConversation} KB each`,
+        `  ${p.openConversations} open: RSS ${p.rssMb} MB, ${p.cachedWorkflows ?? '?'} cached, ${p.kbPerConversation} KB each, api /metrics in ${p.metricsScrapeMs} ms`,
       );
     }
   }
