@@ -13,6 +13,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import { z } from 'zod';
+import { onShutdown } from '../dev/lifeline';
 import { ensureStoreTools } from '../dev/store';
 import { ensureTools } from '../dev/setup';
 import { DATA_DIR } from '../dev/tools';
@@ -119,6 +120,10 @@ async function main(): Promise<void> {
 
   const external = options['sandbox-url'] !== undefined;
   let stack: BenchStack | undefined;
+  onShutdown((reason) => {
+    process.stderr.write(`\nbench interrupted (${reason}); stopping the stack\n`);
+    void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
   const dir = path.join(DATA_DIR, `bench-${runId}`);
   let sandboxUrl: string;
   let temporalAddress: string;
