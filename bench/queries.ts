@@ -14,6 +14,7 @@ import { ConversationModel } from '../db/models/conversation';
 import { CustomerModel } from '../db/models/customer';
 import { EventModel } from '../db/models/event';
 import { MessageModel } from '../db/models/message';
+import { appendOnce } from '../db/append';
 import { conversationWorkflowId } from '../workflows/conversationContract';
 import { MESSAGES_PER_CONVERSATION, prefill } from './prefill';
 
@@ -55,6 +56,20 @@ const shapes: Record<string, Shape> = {
       },
       { upsert: true },
     ),
+  'messages: append (insert, db/append.ts)': (i) =>
+    appendOnce(MessageModel, [
+      {
+        msgid: `app${i}-${Date.now()}`,
+        conversationId: 'c',
+        openKfId: OPEN_KFID,
+        externalUserId: 'x',
+        direction: 'out',
+        from: 'bot',
+        msgtype: 'text',
+        text: '满99元包邮',
+        sentAt: new Date(),
+      },
+    ]),
   'customers: findOneAndUpdate upsert': (i, size) =>
     CustomerModel.findOneAndUpdate(
       { openKfId: OPEN_KFID, externalUserId: pick(i, size) },
