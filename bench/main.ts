@@ -80,6 +80,7 @@ export interface BenchResult {
   profile?: Awaited<ReturnType<typeof profileTurns>>;
   memoryPerConversationKb?: Record<string, number>;
   memory?: MemoryPoint[];
+  floorMemoryPerConversationKb?: number;
   growth?: Record<string, number>;
   growthDetail?: GrowthPoint[];
   durationS: number;
@@ -284,13 +285,15 @@ async function main(): Promise<void> {
       note(`▸ memory: worker RSS per cached open conversation at ${memoryCounts.join(', ')} open conversations`);
       await stack.startApp({
         database: 'bench_memory',
-        env: { WORKER_MAX_CACHED_WORKFLOWS: String(largest + 1000) },
+        env: { WORKER_MAX_CACHED_WORKFLOWS: String(largest + Math.min(...memoryCounts) + 1000) },
         workerNodeOptions: '--max-old-space-size=16384',
       });
       const openRate = Math.max(2, Math.floor((result.product?.sustainedMsgPerS ?? 5) * 0.8));
-      result.memory = await measureMemory({
+      const measured = await measureMemory({
         sandboxUrl,
         openKfId: accounts.product,
+        floorKfId: accounts.floor,
+        floorCount: Math.min(...memoryCounts),
         counts: memoryCounts,
         ratePerS: openRate,
         workerPid: () => stack!.pids().worker!,
@@ -299,6 +302,8 @@ async function main(): Promise<void> {
         runId,
         onProgress: (line) => (line.startsWith('memory:') ? note(`  ${line}`) : progress(line)),
       });
+      result.memory = measured.points;
+      result.floorMemoryPerConversationKb = measured.floorKbPerConversation;
       result.memoryPerConversationKb = Object.fromEntries(
         result.memory.map((p) => [String(p.openConversations), p.kbPerConversation]),
       );

@@ -28,6 +28,9 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 5000));
 export async function measureMemory(options: {
   sandboxUrl: string;
   openKfId: string;
+  /** The floor's account: its echo workflows, measured first, show the SDK's own cost per workflow. */
+  floorKfId: string;
+  floorCount: number;
   counts: number[];
   ratePerS: number;
   workerPid: () => number;
@@ -35,12 +38,21 @@ export async function measureMemory(options: {
   apiMetricsUrl: string;
   runId: string;
   onProgress(line: string): void;
-}): Promise<MemoryPoint[]> {
+}): Promise<{ floorKbPerConversation: number; points: MemoryPoint[] }> {
   const customer = (i: number) => `${options.runId}mem${i}`;
   const warmUp = Array.from({ length: 20 }, (_, i) => `${options.runId}warm${i}`);
   await openConversations(options.sandboxUrl, options.openKfId, warmUp, 5, options.onProgress);
+  await openConversations(options.sandboxUrl, options.floorKfId, warmUp, 5, options.onProgress);
+  await settle();
+  const beforeFloor = rssBytes(options.workerPid());
+  const floorCustomers = Array.from({ length: options.floorCount }, (_, i) => `${options.runId}fmem${i}`);
+  await openConversations(options.sandboxUrl, options.floorKfId, floorCustomers, 15, (line) =>
+    options.onProgress(`memory, floor → ${options.floorCount}: ${line}`),
+  );
   await settle();
   const baseline = rssBytes(options.workerPid());
+  const floorKbPerConversation = Math.round((baseline - beforeFloor) / 1024 / options.floorCount);
+  options.onProgress(`memory: floor, ${options.floorCount} open echo workflows: ${floorKbPerConversation} KB each`);
   const points: MemoryPoint[] = [];
   let open = 0;
   for (const count of options.counts) {
@@ -64,5 +76,5 @@ export async function measureMemory(options: {
       `memory: ${count} open (${opened.answered}/${opened.offered} answered), worker RSS ${Math.round(rss / 2 ** 20)} MB`,
     );
   }
-  return points;
+  return { floorKbPerConversation, points };
 }

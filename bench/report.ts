@@ -65,6 +65,7 @@ export function printReport(r: BenchResult): void {
   }
   if (r.memory) {
     out.push('', 'worker memory per cached open conversation');
+    out.push(`  floor (echo workflows): ${r.floorMemoryPerConversationKb} KB each`);
     for (const p of r.memory) {
       out.push(
         `  ${p.openConversations} open: RSS ${p.rssMb} MB, ${p.cachedWorkflows ?? '?'} cached, ${p.kbPerConversation} KB each, api /metrics in ${p.metricsScrapeMs} ms`,
