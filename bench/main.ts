@@ -45,6 +45,7 @@ const flags = z.object({
   growth: z.string().optional(),
   'growth-rate': z.coerce.number().positive().default(3),
   keep: z.boolean().default(false),
+  out: z.string().optional(),
   'sandbox-url': z.url().optional(),
   'temporal-address': z.string().optional(),
   'mongodb-uri': z.string().optional(),
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
   const external = options['sandbox-url'] !== undefined;
   let stack: BenchStack | undefined;
   onShutdown((reason) => {
+    interrupted = true;
     process.stderr.write(`\nbench interrupted (${reason}); stopping the stack\n`);
     void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
   });
@@ -164,6 +166,10 @@ async function main(): Promise<void> {
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
   });
   const pids = () => stack?.pids() ?? {};
+  // After each phase, what is known so far: a long run that is stopped keeps its figures.
+  const saveSoFar = () => {
+    if (options.out) fs.writeFileSync(options.out, `${JSON.stringify(result)}\n`);
+  };
 
   try {
     if (only.has('rates')) {
@@ -200,6 +206,7 @@ async function main(): Promise<void> {
         result.cpuAtSaturation = { target: 'product', ratePerS: saturated.ratePerS, cores: saturated.cores };
     }
 
+    saveSoFar();
     if (only.has('modes')) {
       note(`▸ modes: new conversations, follow-ups and a mix at ${options.rate} msg/s`);
       const durationMs = quick ? 10_000 : 20_000;
@@ -236,6 +243,7 @@ async function main(): Promise<void> {
       }
     }
 
+    saveSoFar();
     if (only.has('profile') && stack) {
       note('▸ profile: one message → one answer, counted (histories, MongoDB round trips)');
       const [host, port] = stack.mongoBase.replace('mongodb://', '').split(':');
@@ -259,6 +267,7 @@ async function main(): Promise<void> {
       }
     }
 
+    saveSoFar();
     if (only.has('growth')) {
       note(
         `▸ growth: ${options['growth-rate']} msg/s of new conversations with ${growthSizes.join(' / ')} stored messages`,
@@ -280,6 +289,7 @@ async function main(): Promise<void> {
       });
       result.growth = Object.fromEntries(result.growthDetail.map((p) => [String(p.storedMessages), p.p99Ms]));
     }
+    saveSoFar();
     if (only.has('memory') && stack) {
       const largest = Math.max(...memoryCounts);
       note(`▸ memory: worker RSS per cached open conversation at ${memoryCounts.join(', ')} open conversations`);
@@ -301,6 +311,14 @@ async function main(): Promise<void> {
         apiMetricsUrl: `${stack.apiUrl}/metrics`,
         runId,
         onProgress: (line) => (line.startsWith('memory:') ? note(`  ${line}`) : progress(line)),
+        onFigure: (floorKb, points) => {
+          result.floorMemoryPerConversationKb = floorKb;
+          result.memory = points;
+          result.memoryPerConversationKb = Object.fromEntries(
+            points.map((p) => [String(p.openConversations), p.kbPerConversation]),
+          );
+          saveSoFar();
+        },
       });
       result.memory = measured.points;
       result.floorMemoryPerConversationKb = measured.floorKbPerConversation;
@@ -315,14 +333,19 @@ async function main(): Promise<void> {
   }
   result.machine.loadAfter = load();
   result.durationS = Math.round((Date.now() - started) / 1000);
+  saveSoFar();
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
   if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else printReport(result);
 }
 
+/** Set on SIGINT/SIGTERM: the phase that fails because of it must not exit before the stack stops. */
+let interrupted = false;
+
 main().then(
   () => process.exit(0),
   (error: unknown) => {
+    if (interrupted) return;
     process.stderr.write(`\nbench failed: ${(error as Error).stack ?? String(error)}\n`);
     process.exit(1);
   },

@@ -38,6 +38,8 @@ export async function measureMemory(options: {
   apiMetricsUrl: string;
   runId: string;
   onProgress(line: string): void;
+  /** Each figure as soon as it is known (a long run may be stopped before the last). */
+  onFigure?(floorKbPerConversation: number, points: MemoryPoint[]): void;
 }): Promise<{ floorKbPerConversation: number; points: MemoryPoint[] }> {
   const customer = (i: number) => `${options.runId}mem${i}`;
   const warmUp = Array.from({ length: 20 }, (_, i) => `${options.runId}warm${i}`);
@@ -54,6 +56,7 @@ export async function measureMemory(options: {
   const floorKbPerConversation = Math.round((baseline - beforeFloor) / 1024 / options.floorCount);
   options.onProgress(`memory: floor, ${options.floorCount} open echo workflows: ${floorKbPerConversation} KB each`);
   const points: MemoryPoint[] = [];
+  options.onFigure?.(floorKbPerConversation, points);
   let open = 0;
   for (const count of options.counts) {
     const customers = Array.from({ length: count - open }, (_, i) => customer(open + i));
@@ -72,6 +75,7 @@ export async function measureMemory(options: {
       cachedWorkflows: await cachedWorkflows(options.metricsUrl),
       kbPerConversation: Math.round((rss - baseline) / 1024 / count),
     });
+    options.onFigure?.(floorKbPerConversation, points);
     options.onProgress(
       `memory: ${count} open (${opened.answered}/${opened.offered} answered), worker RSS ${Math.round(rss / 2 ** 20)} MB`,
     );

@@ -97,6 +97,7 @@ export async function startBenchStack(dir: string, backend: StoreBackend): Promi
   const mongoBase = store.uri.replace(/\/+$/, '');
   const taskQueue = 'customer-service';
   let app: Service[] = [];
+  let stopping: Promise<void> | undefined;
   const stack: BenchStack = {
     backend,
     apiUrl,
@@ -141,11 +142,15 @@ export async function startBenchStack(dir: string, backend: StoreBackend): Promi
       for (const service of [...app].reverse()) await service.stop();
       app = [];
     },
-    async stop() {
-      await stack.stopApp();
-      await sandbox.stop();
-      await temporal.stop();
-      await store.stop();
+    stop() {
+      // Once, whoever asks first (the end of the run or an interrupt).
+      stopping ??= (async () => {
+        await stack.stopApp();
+        await sandbox.stop();
+        await temporal.stop();
+        await store.stop();
+      })();
+      return stopping;
     },
   };
   return stack;
