@@ -65,12 +65,15 @@ export async function runPhase(phase: Phase): Promise<Figures & { messages: Offe
   const sends: Promise<void>[] = [];
   let waiting = 0;
   const progress = setInterval(() => {
-    void answers.poll().then(() => {
-      waiting = answers.match(messages);
-      phase.onProgress?.(
-        `${phase.ratePerS} msg/s: sent ${messages.length}/${total}, answered ${messages.length - waiting}`,
-      );
-    });
+    void answers
+      .poll()
+      .then(() => {
+        waiting = answers.match(messages);
+        phase.onProgress?.(
+          `${phase.ratePerS} msg/s: sent ${messages.length}/${total}, answered ${messages.length - waiting}`,
+        );
+      })
+      .catch(() => undefined); // the progress line only: the drain below reads the log for real
   }, 500);
   try {
     for (let i = 0; i < total; i++) {
