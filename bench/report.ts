@@ -37,8 +37,9 @@ export function printReport(r: BenchResult): void {
     out.push(
       '',
       `sustained (p99 < 1 s): product ${r.product?.sustainedMsgPerS} msg/s, floor ${r.floor?.sustainedMsgPerS} msg/s, ratio ${r.ratio}`,
-      `at ${r.product?.atMsgPerS} msg/s: product p50/p99 ${r.product?.p50Ms}/${formatMs(r.product?.p99Ms ?? NaN)} ms, ` +
-        `floor p50/p99 ${r.floor?.p50Ms}/${formatMs(r.floor?.p99Ms ?? NaN)} ms`,
+      `product at ${r.product?.atMsgPerS} msg/s: p50/p99 ${r.product?.p50Ms}/${formatMs(r.product?.p99Ms ?? NaN)} ms; ` +
+        `floor at ${r.floor?.atMsgPerS} msg/s: p50/p99 ${r.floor?.p50Ms}/${formatMs(r.floor?.p99Ms ?? NaN)} ms ` +
+        '(10 msg/s, or the highest rate measured)',
     );
   }
   if (r.modes) {
