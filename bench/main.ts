@@ -44,6 +44,7 @@ const flags = z.object({
   memory: z.string().optional(),
   growth: z.string().optional(),
   'growth-rate': z.coerce.number().positive().default(3),
+  'memory-rate': z.coerce.number().positive().optional(),
   keep: z.boolean().default(false),
   out: z.string().optional(),
   'sandbox-url': z.url().optional(),
@@ -298,7 +299,7 @@ async function main(): Promise<void> {
         env: { WORKER_MAX_CACHED_WORKFLOWS: String(largest + Math.min(...memoryCounts) + 1000) },
         workerNodeOptions: '--max-old-space-size=16384',
       });
-      const openRate = Math.max(2, Math.floor((result.product?.sustainedMsgPerS ?? 5) * 0.8));
+      const openRate = options['memory-rate'] ?? Math.max(2, Math.floor((result.product?.sustainedMsgPerS ?? 5) * 0.8));
       const measured = await measureMemory({
         sandboxUrl,
         openKfId: accounts.product,

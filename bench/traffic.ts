@@ -115,7 +115,8 @@ export async function openConversations(
     ratePerS,
     durationMs: (customers.length * 1000) / ratePerS,
     customer: (i) => customers[i]!,
-    drainMs: 120_000,
+    // Opening many conversations above the sustained rate queues them: wait for all.
+    drainMs: 600_000,
     onProgress,
   });
 }
