@@ -5,6 +5,7 @@ import type { HumanMode } from '../workflows/conversationContract';
 import { createAlertActivities } from './alerts';
 import { createConversationActivities } from './conversation';
 import { createEchoActivities } from './echo';
+import { createFloorActivities } from './floor';
 import { createInboxActivities } from './inbox';
 import type { KfApi } from './kfApi';
 import { createRoutingActivities } from './routing';
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
   const alerts = createAlertActivities({ webhookUrl: deps.alertWebhookUrl });
   return {
     ...createEchoActivities(),
+    ...createFloorActivities(deps),
     ...createInboxActivities(deps),
     ...createConversationActivities({ ...deps, alert: alerts.raiseAlert }),
     ...createRoutingActivities(deps),

@@ -12,7 +12,7 @@ import { isHttps, sessionCookieName } from './auth/cookies';
 import { TEMPORAL_UI_PATH, temporalUiProxy } from './temporalUiProxy';
 import { hostCheck } from './hostCheck';
 import { kfInboxSink, type KfCallbackEvent } from './kfInboxSink';
-import { measureRequests } from './metrics';
+import { countConversationsIn, measureRequests } from './metrics';
 import { openApiDocument } from './openapi';
 import { mountRoutes, type Route } from './route';
 import { agentRoutes } from './routes/agents';
@@ -51,6 +51,7 @@ export function createApp({ config, temporal, log, wecomSink, actionAnswerWithin
   // Behind a TLS-terminating proxy, the client's address and scheme come from X-Forwarded-*.
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
   app.use(measureRequests);
+  countConversationsIn(temporal, config.TEMPORAL_TASK_QUEUE);
   app.use(hostCheck(config.publicUrl, config.ALLOWED_HOSTS));
   app.use(securityHeaders({ frameAncestors: config.FRAME_ANCESTORS, https: isHttps(config.publicUrl) }));
 

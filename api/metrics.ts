@@ -1,10 +1,12 @@
 // The api's Prometheus metrics (prom-client default registry; served by api/routes/operations.ts):
-// HTTP latency, and the conversations in each state right now (read from the mirror at scrape time), so
-// a queue that grows can page a supervisor.
+// HTTP latency, and the conversations in each state right now, so a queue that grows can page a
+// supervisor. The states come from Temporal visibility (the CsState search attribute of running
+// conversations on this deployment's task queue), not from the MongoDB mirror: counting the mirror
+// scanned every conversation ever stored on each scrape (docs/PERFORMANCE.md).
+import type { Client } from '@temporalio/client';
 import type { NextFunction, Request, Response } from 'express';
-import mongoose from 'mongoose';
 import { Gauge, Histogram } from 'prom-client';
-import { ConversationModel } from '../db/models/conversation';
+import { CONVERSATION_WORKFLOW } from '../workflows/conversationContract';
 
 const OPEN_STATES = ['bot', 'confirming', 'queued', 'human', 'ticket'] as const;
 
@@ -15,14 +17,40 @@ const httpDuration = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
 });
 
+/** Scrapes within this long of each other share one reading (several Prometheus servers, a retry). */
+const READING_TTL_MS = 2000;
+
+function openConversationCounts(temporal: Client, taskQueue: string) {
+  let reading: { at: number; counts: Promise<number[]> } | undefined;
+  return () => {
+    if (!reading || Date.now() - reading.at > READING_TTL_MS) {
+      const counts = Promise.all(
+        OPEN_STATES.map(async (state) => {
+          // Conversations on the first workflow version count until they have moved over.
+          const types = `(WorkflowType = '${CONVERSATION_WORKFLOW}' OR WorkflowType = 'conversationWorkflow')`;
+          const query = `${types} AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}' AND CsState = '${state}'`;
+          const deadline = Date.now() + 3000; // a scrape never hangs on Temporal
+          return (await temporal.connection.withDeadline(deadline, () => temporal.workflow.count(query))).count;
+        }),
+      );
+      reading = { at: Date.now(), counts };
+      counts.catch(() => (reading = undefined));
+    }
+    return reading.counts;
+  };
+}
+
+/** Set by countConversationsIn: the api process's Temporal client and task queue (one api, one gauge). */
+let readOpenConversations: (() => Promise<number[]>) | undefined;
+
 new Gauge({
   name: 'cs_conversations',
-  help: 'Open conversations by state (from the conversation mirror)',
+  help: 'Open conversations by state (Temporal visibility: running conversations by CsState)',
   labelNames: ['state'] as const,
   async collect() {
-    if (mongoose.connection.readyState !== 1) return; // the scrape still answers while MongoDB is down
-    const counts = await Promise.all(OPEN_STATES.map((state) => ConversationModel.countDocuments({ state })));
-    OPEN_STATES.forEach((state, i) => this.set({ state }, counts[i]!));
+    // The scrape still answers (without these values) while Temporal is unreachable.
+    const counts = await readOpenConversations?.().catch(() => undefined);
+    if (counts) OPEN_STATES.forEach((state, i) => this.set({ state }, counts[i]!));
   },
 });
 
@@ -40,4 +68,9 @@ export function measureRequests(req: Request, res: Response, next: NextFunction)
     });
   });
   next();
+}
+
+/** Where the open-conversations gauge reads from: this deployment's Temporal and task queue. */
+export function countConversationsIn(temporal: Client, taskQueue: string): void {
+  readOpenConversations = openConversationCounts(temporal, taskQueue);
 }

@@ -20,6 +20,7 @@ const blankToUndefined = (value: unknown) => (typeof value === 'string' && value
 const optionalString = z.preprocess(blankToUndefined, z.string().optional());
 const port = (fallback: number) =>
   z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(fallback));
+const optionalCount = z.preprocess(blankToUndefined, z.coerce.number().int().min(1).optional());
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const readableFile = z.preprocess(
   blankToUndefined,
@@ -51,6 +52,10 @@ const fields = z.object({
   TEMPORAL_UI_URL: z.preprocess(blankToUndefined, httpUrl.default('http://127.0.0.1:8233')),
   /** The Temporal UI on the internal network, served to supervisors at /temporal/ through the api. */
   TEMPORAL_UI_UPSTREAM: z.preprocess(blankToUndefined, httpUrl.optional()),
+  /** Worker tuning (worker/createWorker.ts); unset keeps the measured defaults there. */
+  WORKER_MAX_CACHED_WORKFLOWS: optionalCount,
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalCount,
+  WORKER_MAX_CONCURRENT_ACTIVITIES: optionalCount,
 
   MONGODB_URI: z.preprocess(
     blankToUndefined,

@@ -22,10 +22,19 @@ export interface SpawnServiceOptions {
   output: 'prefix' | { file: string };
   /** Called with each output line, e.g. to find a "ready" line. */
   onLine?: (line: string) => void;
+  /** Run as this account (a launcher running as root starts PostgreSQL as another user). */
+  uid?: number;
+  gid?: number;
+  /** The signal that asks for a clean stop (SIGTERM unless the program wants another). */
+  stopSignal?: NodeJS.Signals;
 }
 
 export function spawnService(name: string, command: string, args: string[], options: SpawnServiceOptions): Service {
-  const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
+  });
   const sink = options.output === 'prefix' ? undefined : fs.createWriteStream(options.output.file, { flags: 'a' });
   for (const stream of [child.stdout, child.stderr]) {
     readline.createInterface({ input: stream! }).on('line', (line) => {
@@ -41,7 +50,7 @@ export function spawnService(name: string, command: string, args: string[], opti
     child,
     async stop() {
       if (exited) return;
-      child.kill('SIGTERM');
+      child.kill(options.stopSignal ?? 'SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exitPromise;
       clearTimeout(killer);
@@ -93,6 +102,8 @@ export interface FerretDbOptions {
   port: number;
   /** SQLite directory; undefined keeps the data in memory (avoid: updates can block, see dev/test.ts). */
   dataDir: string | undefined;
+  /** The PostgreSQL backend at this URL instead of SQLite (dataDir is then unused). */
+  postgresqlUrl?: string;
   output: SpawnServiceOptions['output'];
 }
 
@@ -107,7 +118,11 @@ export async function startFerretDb(options: FerretDbOptions): Promise<Service &
     `127.0.0.1:${options.port}`,
     '-log-level',
     'error',
-    ...(options.dataDir ? ['-data', options.dataDir] : []),
+    ...(options.postgresqlUrl
+      ? ['-postgresql-url', options.postgresqlUrl]
+      : options.dataDir
+        ? ['-data', options.dataDir]
+        : []),
   ];
   const service = spawnService('ferretdb', FERRETDB_BIN, args, {
     output: options.output,

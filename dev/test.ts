@@ -1,7 +1,8 @@
 // `npm test`: lint, typecheck, then every test under test/ against real servers. The harness
-// starts its own Temporal dev server (in memory), FerretDB (a temporary directory) and embedding
-// server on free ports unless TEMPORAL_ADDRESS / MONGODB_URI / EMBEDDINGS_BASE_URL point at running
-// ones, and stops them at the end.
+// starts its own Temporal dev server (in memory), FerretDB (on a throw-away PostgreSQL cluster, or
+// SQLite with FERRETDB_BACKEND=sqlite, in a temporary directory) and embedding server on free ports
+// unless TEMPORAL_ADDRESS / MONGODB_URI / EMBEDDINGS_BASE_URL point at running ones, and stops them
+// at the end.
 //   npm test                      everything
 //   npm test -- test/echo.test.ts only these files (lint and typecheck still run)
 //   npm test -- --no-checks FILE  skip lint and typecheck while iterating on one file
@@ -11,7 +12,8 @@ import path from 'node:path';
 import { onShutdown } from './lifeline';
 import { ensureTestServer, ensureTools } from './setup';
 import { run, step } from './run';
-import { freePort, startEmbeddingServer, startFerretDb, startTemporal, type Service } from './services';
+import { freePort, startEmbeddingServer, startTemporal, type Service } from './services';
+import { startLocalStore, storeBackend } from './store';
 import { DATA_DIR, ROOT, TEST_SERVER_BIN } from './tools';
 
 function findTests(dir: string): string[] {
@@ -41,7 +43,8 @@ async function main(): Promise<void> {
     done();
   }
 
-  await ensureTools();
+  const backend = storeBackend();
+  await ensureTools(backend);
   await ensureTestServer();
   const logDir = path.join(DATA_DIR, 'test-logs');
   fs.mkdirSync(logDir, { recursive: true });
@@ -63,19 +66,24 @@ async function main(): Promise<void> {
   };
   try {
     if (!process.env.MONGODB_URI) {
-      // A throw-away directory (in /dev/shm when there is one), not FerretDB's in-memory mode: with
-      // SQLite's shared-cache memory databases an update after a read on another connection waits
-      // forever on the table lock.
+      // A throw-away directory (in /dev/shm when there is one); for SQLite not FerretDB's in-memory
+      // mode: with SQLite's shared-cache memory databases an update after a read on another
+      // connection waits forever on the table lock.
       const shm = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
-      ferretDir = fs.mkdtempSync(path.join(shm, 'cs-test-ferretdb-'));
-      done = step('starting FerretDB (temporary SQLite directory) for the tests');
-      const ferret = await startFerretDb({
+      ferretDir = fs.mkdtempSync(path.join(shm, 'cs-test-store-'));
+      fs.chmodSync(ferretDir, 0o755); // PostgreSQL may run as another account (dev/postgres.ts)
+      done = step(
+        `starting FerretDB on a throw-away ${backend === 'postgresql' ? 'PostgreSQL cluster' : 'SQLite directory'} for the tests`,
+      );
+      const store = await startLocalStore({
+        backend,
         port: 0,
-        dataDir: ferretDir,
-        output: { file: path.join(logDir, 'ferretdb.log') },
+        dir: ferretDir,
+        durable: false,
+        output: { file: path.join(logDir, 'store.log') },
       });
-      services.push(ferret);
-      env.MONGODB_URI = ferret.uri;
+      services.push(...store.services);
+      env.MONGODB_URI = store.uri;
       done();
     }
     if (!process.env.TEMPORAL_ADDRESS) {

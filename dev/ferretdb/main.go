@@ -1,6 +1,6 @@
-// Command ferretdb-embedded runs FerretDB 1.24 (MongoDB wire protocol on SQLite) for the local
-// stack and the tests. It prints one line "MONGODB_URI=<uri>" once it accepts connections, so a
-// launcher can read the real address when it asked for port 0.
+// Command ferretdb-embedded runs FerretDB 1.24 (MongoDB wire protocol on PostgreSQL or SQLite) for
+// the local stack and the tests. It prints one line "MONGODB_URI=<uri>" once it accepts
+// connections, so a launcher can read the real address when it asked for port 0.
 package main
 
 import (
@@ -21,6 +21,7 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (port 0 picks a free port)")
 	dataDir := flag.String("data", "", "directory for the SQLite files; empty keeps everything in memory")
+	postgresURL := flag.String("postgresql-url", "", "use the PostgreSQL backend at this URL instead of SQLite")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	flag.Parse()
 
@@ -42,12 +43,18 @@ func main() {
 		sqliteURL = "file:" + abs + "/"
 	}
 
-	f, err := ferretdb.New(&ferretdb.Config{
+	config := &ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Handler:   "sqlite",
 		SQLiteURL: sqliteURL,
 		Logger:    logger,
-	})
+	}
+	if *postgresURL != "" {
+		config.Handler = "postgresql"
+		config.PostgreSQLURL = *postgresURL
+		config.SQLiteURL = ""
+	}
+	f, err := ferretdb.New(config)
 	if err != nil {
 		fail("cannot configure FerretDB: %v", err)
 	}

@@ -261,7 +261,10 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   );
   app.get('/sandbox/calls', (req, res) => {
     const filter = req.query.path ? String(req.query.path) : undefined;
-    res.json({ calls: filter ? calls.filter((c) => c.path === filter) : calls });
+    // ?since=N: only the calls recorded after the first N, so a benchmark can follow the log.
+    const since = Math.max(0, Number(req.query.since ?? 0) || 0);
+    const recent = calls.slice(since);
+    res.json({ calls: filter ? recent.filter((c) => c.path === filter) : recent, next: calls.length });
   });
   app.post(
     '/sandbox/reset',
@@ -271,6 +274,10 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       faults = [];
       callbackCopies = 1;
     }),
+  );
+  app.post(
+    '/sandbox/accounts',
+    control((req) => simulator.addAccount(field(req, 'openKfId'), field(req, 'name') || field(req, 'openKfId'))),
   );
   app.get('/sandbox/info', (_req, res) =>
     res.json({ openKfId: options.openKfId, accountName: options.accountName, servicers: options.servicers }),

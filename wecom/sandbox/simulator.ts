@@ -281,6 +281,16 @@ export class WecomSimulator {
     });
   }
 
+  /** Another kf account of the corp (a benchmark's second account), with the same servicers. */
+  addAccount(openKfId: string, name: string): void {
+    if (!/^wk[0-9A-Za-z_-]+$/.test(openKfId)) throw new SandboxError(95000, 'invalid open_kfid');
+    if (this.accounts.has(openKfId)) return;
+    this.accounts.set(openKfId, {
+      name,
+      servicers: new Map(this.options.servicers.map((userid) => [userid, 0 as const])),
+    });
+  }
+
   setServicerStatus(openKfId: string, servicer: string, status: 0 | 1): void {
     this.requireServicer(openKfId, servicer);
     this.accounts.get(openKfId)!.servicers.set(servicer, status);

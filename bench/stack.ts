@@ -1,0 +1,157 @@
+// The default stack as real processes on free ports, for the benchmark: the MongoDB-wire store
+// (FerretDB on PostgreSQL or SQLite), the Temporal dev server on its SQLite file with the WAL
+// pragmas of `npm start`, the WeCom sandbox, and the api and worker, which can be restarted on a
+// fresh database or with other settings between phases. Logs go to files in the bench folder.
+import fs from 'node:fs';
+import path from 'node:path';
+import { freePort, spawnService, startTemporal, type Service } from '../dev/services';
+import { ROOT } from '../dev/tools';
+import { sandboxDevCredentials as dev } from '../wecom/sandbox/devCredentials';
+import { startLocalStore, type StoreBackend } from '../dev/store';
+
+export interface AppOptions {
+  /** The MongoDB database the api and worker use (a fresh name starts from an empty store). */
+  database: string;
+  /** MONGODB_URI's host part when not the store itself (the profiler's counting proxy). */
+  mongoHost?: string;
+  env?: Record<string, string>;
+  /** Node options of the worker (e.g. a larger heap for 10,000 cached conversations). */
+  workerNodeOptions?: string;
+}
+
+export interface BenchStack {
+  backend: StoreBackend;
+  apiUrl: string;
+  sandboxUrl: string;
+  temporalAddress: string;
+  taskQueue: string;
+  /** mongodb://host:port of the store, without a database. */
+  mongoBase: string;
+  database: string;
+  workerMetricsUrl: string;
+  /** Processes by role, for CPU and memory readings. */
+  pids(): Record<string, number>;
+  startApp(options: AppOptions): Promise<void>;
+  stopApp(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function waitForHttp(url: string, what: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what} not healthy at ${url} after ${timeoutMs / 1000}s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+export const BASE_SETTINGS = {
+  // Only processing is timed: no burst window. Conversations stay open for the whole run.
+  burstWindowMs: 0,
+  confirmationTimeoutMs: 3 * 3600_000,
+  botIdleCloseMs: 3 * 3600_000,
+};
+
+export async function startBenchStack(dir: string, backend: StoreBackend): Promise<BenchStack> {
+  fs.mkdirSync(dir, { recursive: true });
+  const log = (name: string) => ({ file: path.join(dir, `${name}.log`) });
+  const store = await startLocalStore({
+    backend,
+    port: 0,
+    dir: path.join(dir, 'store'),
+    durable: false,
+    output: log('store'),
+  });
+  const temporal = await startTemporal({
+    port: await freePort(),
+    uiPort: undefined,
+    dbFile: path.join(dir, 'temporal.db'),
+    namespace: 'default',
+    output: log('temporal'),
+  });
+  const [apiPort, sandboxPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+  const node = (name: string, entry: string, env: NodeJS.ProcessEnv, nodeOptions = '') =>
+    spawnService(
+      name,
+      process.execPath,
+      [...nodeOptions.split(' ').filter(Boolean), '--import', 'tsx', path.join(ROOT, entry)],
+      {
+        env,
+        output: log(name),
+      },
+    );
+  const sandbox = node('sandbox', 'wecom/sandbox/main.ts', {
+    ...process.env,
+    SANDBOX_PORT: String(sandboxPort),
+    SANDBOX_CALLBACK_URL: `${apiUrl}/wecom/callback`,
+  });
+  await waitForHttp(`${sandboxUrl}/healthz`, 'WeCom sandbox');
+
+  const mongoBase = store.uri.replace(/\/+$/, '');
+  const taskQueue = 'customer-service';
+  let app: Service[] = [];
+  let stopping: Promise<void> | undefined;
+  const stack: BenchStack = {
+    backend,
+    apiUrl,
+    sandboxUrl,
+    temporalAddress: temporal.address,
+    taskQueue,
+    mongoBase,
+    database: '',
+    workerMetricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    pids() {
+      const pids: Record<string, number> = { temporal: temporal.child.pid!, sandbox: sandbox.child.pid! };
+      for (const service of store.services) pids[service.name] = service.child.pid!;
+      for (const service of app) pids[service.name] = service.child.pid!;
+      return pids;
+    },
+    async startApp(options) {
+      await stack.stopApp();
+      stack.database = options.database;
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        PORT: String(apiPort),
+        WORKER_METRICS_PORT: String(metricsPort),
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        MONGODB_URI: `${options.mongoHost ? `mongodb://${options.mongoHost}` : mongoBase}/${options.database}`,
+        WECOM_CORP_ID: dev.corpId,
+        WECOM_SECRET: dev.secret,
+        WECOM_TOKEN: dev.token,
+        WECOM_ENCODING_AES_KEY: dev.encodingAesKey,
+        WECOM_API_BASE: sandboxUrl,
+        CONVERSATION_SETTINGS: JSON.stringify(BASE_SETTINGS),
+        ...options.env,
+      };
+      const worker = node('worker', 'worker/main.ts', env, options.workerNodeOptions);
+      app = [worker];
+      await waitForHttp(`http://127.0.0.1:${metricsPort}/healthz`, 'worker');
+      app.push(node('api', 'api/main.ts', env));
+      await waitForHttp(`${apiUrl}/healthz`, 'api');
+    },
+    async stopApp() {
+      for (const service of [...app].reverse()) await service.stop();
+      app = [];
+    },
+    stop() {
+      // Once, whoever asks first (the end of the run or an interrupt).
+      stopping ??= (async () => {
+        await stack.stopApp();
+        await sandbox.stop();
+        await temporal.stop();
+        await store.stop();
+      })();
+      return stopping;
+    },
+  };
+  return stack;
+}
