@@ -52,7 +52,7 @@ describe('web pages in Chromium', () => {
     const rows = await page
       .locator('#deps tr')
       .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent).join(' ')));
-    assert.deepEqual(rows.sort(), ['embeddings ok', 'mongodb ok', 'temporal ok']);
+    assert.deepEqual(rows.sort(), ['embeddings ok', 'inbox ok', 'mongodb ok', 'temporal ok']);
   });
 
   it('agent workspace: the routed agent sees the handoff card, replies, and resolves', async () => {

@@ -138,7 +138,7 @@ describe('echo slice (api → Temporal → activity → MongoDB)', () => {
     const res = await fetch(`${baseUrl}/healthz`);
     assert.equal(res.status, 200);
     const body = (await res.json()) as { dependencies: Record<string, { ok: boolean }> };
-    assert.deepEqual(Object.keys(body.dependencies).sort(), ['embeddings', 'mongodb', 'temporal']);
+    assert.deepEqual(Object.keys(body.dependencies).sort(), ['embeddings', 'inbox', 'mongodb', 'temporal']);
     assert.ok(Object.values(body.dependencies).every((d) => d.ok));
   });
 });
