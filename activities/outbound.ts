@@ -9,6 +9,7 @@ import { EventModel } from '../db/models/event';
 import { MessageModel } from '../db/models/message';
 import { insertOnce } from '../db/insertOnce';
 import type { KfApi, MenuItem } from './kfApi';
+import { countEvents } from './kpi';
 import { observeEvent } from './metrics';
 import { isDuplicateSend, readWecomError } from './wecomOutcome';
 
@@ -30,6 +31,7 @@ export interface EventRecord {
   type: string;
   at: number;
   agentId?: string;
+  skill?: string;
   data: Record<string, unknown>;
 }
 
@@ -68,6 +70,11 @@ export interface SessionContext {
   handoffReason?: string;
   agentId?: string;
   csat?: string;
+  servedBy?: string;
+  skill?: string;
+  topic?: string;
+  answered?: boolean;
+  abandoned?: boolean;
 }
 
 export interface DeliverRequest {
@@ -151,7 +158,10 @@ export function createOutboundActivities(deps: OutboundDeps) {
       EventModel,
       req.events.map((e) => ({ ...e, conversationId: req.conversationId, openKfId: req.openKfId, at: new Date(e.at) })),
     );
-    for (const i of inserted) observeEvent(req.events[i]!.type, req.events[i]!.data); // a retry counts nothing twice
+    // Only the events that were new are counted: a retry counts nothing twice (db/kpiCounters.ts).
+    const fresh = inserted.map((i) => req.events[i]!);
+    for (const event of fresh) observeEvent(event.type, event.data);
+    await countEvents(req.openKfId, fresh);
     if (req.mirror) await writeMirror(req.mirror);
     if (req.customer) {
       await CustomerModel.updateOne(

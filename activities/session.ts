@@ -59,6 +59,11 @@ export function createSessionActivities({ kf }: { kf: KfApi }) {
             handoffReason: last.handoffReason ?? undefined,
             agentId: last.agentId ?? undefined,
             csat: last.csat ?? undefined,
+            servedBy: last.servedBy ?? undefined,
+            skill: last.skill ?? undefined,
+            topic: last.topic ?? undefined,
+            answered: last.answered ?? undefined,
+            abandoned: last.abandoned ?? undefined,
           }
         : undefined,
     };

@@ -16,6 +16,7 @@ import { countConversationsIn, measureRequests } from './metrics';
 import { openApiDocument } from './openapi';
 import { mountRoutes, type Route } from './route';
 import { agentRoutes } from './routes/agents';
+import { analyticsRoutes } from './routes/analytics';
 import { apiTokenRoutes } from './routes/apiTokens';
 import { authRoutes } from './routes/auth';
 import { codecCors, codecRoutes } from './routes/codec';
@@ -97,6 +98,7 @@ export function createApp({ config, temporal, log, wecomSink, actionAnswerWithin
     ...agentRoutes(temporal),
     ...ticketRoutes(temporal),
     ...knowledgeBaseRoutes(),
+    ...analyticsRoutes(config, temporal),
     ...userRoutes(),
     ...apiTokenRoutes(),
     ...codecRoutes(payloadCodec(config), log),

@@ -25,6 +25,12 @@ const customerSchema = new Schema(
       handoffReason: String,
       agentId: String,
       csat: String,
+      /** For the KPIs' re-contact rules (domain/kpi.ts): the skill, the topic, whether the bot answered. */
+      servedBy: String,
+      skill: String,
+      topic: String,
+      answered: Boolean,
+      abandoned: Boolean,
     },
     profileFetchedAt: { type: Date },
   },

@@ -10,6 +10,7 @@ const eventSchema = new Schema(
     conversationId: { type: String },
     openKfId: { type: String },
     agentId: { type: String },
+    skill: { type: String },
     at: { type: Date, required: true },
     data: { type: Schema.Types.Mixed, default: {} },
   },

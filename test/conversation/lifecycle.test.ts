@@ -102,7 +102,7 @@ describe('conversation lifecycle (console mode)', () => {
     }
     const metrics = await register.metrics();
     assert.match(metrics, /cs_handoffs_total\{reason="answer_rejected"\} 1/);
-    assert.match(metrics, /cs_csat_total\{score="satisfied"\} 1/);
+    assert.match(metrics, /cs_csat_total\{score="satisfied",served_by="human"\} 1/);
     assert.match(metrics, /cs_wecom_api_seconds_count\{path="kf\/send_msg",outcome="ok"\} [1-9]/);
     await maybeRecordHistory(stack.client, conversationId, 'console-lifecycle');
   });

@@ -24,6 +24,7 @@ import {
 import { routing, tickets, wecom } from './activities';
 import { assign, releaseAgent, requeue } from './assignment';
 import type { Conversation } from './context';
+import { firstResponseEvent } from './facts';
 import { writeHandoffCard } from './handoff';
 
 const refuse = (type: ActionFailureType, message: string) =>
@@ -109,11 +110,7 @@ export function registerActions(c: Conversation): void {
         if (d.human) {
           if (d.human.agentRepliedAt === undefined) {
             d.human.agentRepliedAt = c.now();
-            c.records.add({
-              type: 'first_response',
-              agentId: req.agentId,
-              seconds: Math.round((c.now() - d.human.assignedAt) / 1000),
-            });
+            c.records.add(firstResponseEvent(c, req.agentId, d.human.assignedAt));
           }
           d.human.lastActivityAt = c.now();
           d.human.nudgedAt = undefined;
@@ -264,6 +261,7 @@ export function registerActions(c: Conversation): void {
           dueAt: new Date(dueAt).toISOString(),
         });
         d.ticket = { ticketNo, priority, dueAt, untold: [] };
+        c.state.facts.ticketCreatedAt = c.now();
         c.records.add({ type: 'ticket_created', ticketNo, priority, agentId: req.agentId, by: req.actor });
         await releaseAgent(c);
         c.state.transition('ticket');

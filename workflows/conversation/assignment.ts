@@ -45,7 +45,10 @@ export async function assign(
   const waited = d.queue ? c.now() - d.queue.queuedAt : 0;
   if (d.phase !== 'human') c.state.transition('human');
   d.agent = agent;
+  // An agent handing it straight to another ends the first one's stretch of handling time.
+  if (d.human) c.state.facts.handledMs += Math.max(0, c.now() - d.human.assignedAt);
   d.human = { assignedAt: c.now(), lastActivityAt: c.now() };
+  c.state.facts.servedBy = agent.agentId;
   d.mirrorDirty = true;
   c.state.upsertSearchAttributes();
   d.customer.lastAgentId = agent.agentId;

@@ -7,6 +7,7 @@ import { conversationSettingsSchema } from '../../domain/conversationSettings';
 import type { SlaKind } from '../../domain/conversationEvents';
 import { defaultPolicyConfig, type PolicyConfig } from '../../domain/policy';
 import type { ConversationInput } from './input';
+import { noteBotReplied } from './facts';
 import { Outbound } from './outbound';
 import { Records } from './records';
 import { alerts } from './activities';
@@ -50,6 +51,7 @@ export class Conversation {
       this.records,
       () => this.now(),
       (kind, message) => this.breach(kind, message),
+      () => noteBotReplied(this),
     );
   }
 
@@ -101,6 +103,8 @@ export class Conversation {
   /** An SLA breach: an event for analytics and an alert for supervisors. */
   async breach(kind: SlaKind, message: string, repeat = false): Promise<void> {
     this.records.add({ type: 'sla_breach', kind, agentId: this.d.agent?.agentId, repeat });
+    // The customer-facing SLAs (domain/kpi.ts: SLA attainment); a ticket's due time is counted apart.
+    if (kind === 'queue_wait' || kind === 'first_response') this.state.facts.slaBreached = true;
     await alerts.raiseAlert({
       alertId: `${this.state.id.conversationId}:${kind}:${this.d.eventSeq}`,
       kind,

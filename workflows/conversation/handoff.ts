@@ -6,6 +6,7 @@ import { replies } from '../../domain/replies';
 import { brain } from './activities';
 import type { Conversation } from './context';
 import { enqueue } from './assignment';
+import { noteTopic } from './facts';
 
 export async function writeHandoffCard(
   c: Conversation,
@@ -35,7 +36,19 @@ export async function writeHandoffCard(
     nickname: d.customer.nickname,
     at: c.now(),
   };
-  c.records.add({ type: 'handoff', reason, priority, skill: d.skill, summary, intent: d.handoff.intent });
+  const afterAnswer = d.memory.answeredEntryIds.length > 0;
+  const question = understanding?.text;
+  c.records.add({
+    type: 'handoff',
+    reason,
+    priority,
+    skill: d.skill,
+    summary,
+    intent: d.handoff.intent,
+    ...(afterAnswer ? { afterAnswer } : {}),
+    ...(question ? { question } : {}),
+  });
+  noteTopic(c, d.handoff.intent);
 }
 
 function extractiveSummary(c: Conversation): string {

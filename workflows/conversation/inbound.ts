@@ -14,6 +14,7 @@ import {
   type InboundMessage,
 } from '../conversationContract';
 import type { Conversation } from './context';
+import { firstResponseEvent } from './facts';
 import { takenInWecom } from './assignment';
 
 const SEEN_LIMIT = 500;
@@ -93,11 +94,7 @@ async function handleNonCustomer(c: Conversation, message: InboundMessage): Prom
     });
     if (d.human && d.human.agentRepliedAt === undefined) {
       d.human.agentRepliedAt = c.now();
-      c.records.add({
-        type: 'first_response',
-        agentId: d.agent?.agentId,
-        seconds: Math.round((c.now() - d.human.assignedAt) / 1000),
-      });
+      c.records.add(firstResponseEvent(c, d.agent?.agentId, d.human.assignedAt));
     }
     if (d.human) d.human.lastActivityAt = c.now();
     return;

@@ -6,6 +6,7 @@ import { upsertMemo } from '@temporalio/workflow';
 import { wecom } from './activities';
 import { enqueue, takenInWecom } from './assignment';
 import type { Conversation } from './context';
+import { noteOpened } from './facts';
 import { writeHandoffCard } from './handoff';
 
 export async function open(c: Conversation): Promise<void> {
@@ -23,6 +24,7 @@ export async function open(c: Conversation): Promise<void> {
   await upsertMemo({ nickname: d.customer.nickname ?? '' });
   c.state.upsertSearchAttributes();
   d.mirrorDirty = true;
+  noteOpened(c, d.wecom.state === 3 && d.wecom.servicer ? 'agent' : d.wecom.state === 2 ? 'queue' : 'bot');
   if (d.wecom.state === 3 && d.wecom.servicer) {
     await takenInWecom(c, d.wecom.servicer);
   } else if (d.wecom.state === 2) {

@@ -39,6 +39,8 @@ export class Outbound {
     private readonly now: () => number,
     /** Raises an SLA breach (event and alert): a person's message that can no longer reach the customer. */
     private readonly breach: (kind: 'reply_window', message: string) => Promise<void>,
+    /** A bot message reached the customer (the bot's first response time, facts.ts). */
+    private readonly onBotReplied: () => void = () => undefined,
   ) {}
 
   /** Sends what WeCom allows, in order, in one activity; the outcome of each utterance. */
@@ -110,6 +112,7 @@ export class Outbound {
       const outcome = outcomes[i]!;
       if (outcome.status === 'sent' || outcome.status === 'duplicate') {
         if (!p.message.code) d.repliesSinceCustomer += 1;
+        if (p.message.from === 'bot') this.onBotReplied();
         if (said[p.index] !== 'refused') said[p.index] = 'sent';
         this.state.record({
           msgid: p.message.msgid,

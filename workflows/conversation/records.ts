@@ -22,6 +22,8 @@ export class Records {
       type,
       at: this.now(),
       ...(agentId ? { agentId } : {}),
+      // The skill routes the conversation and is one of the KPI counters' dimensions.
+      ...(d.skill ? { skill: d.skill } : {}),
       data: JSON.parse(JSON.stringify(data)) as Record<string, unknown>,
     });
   }

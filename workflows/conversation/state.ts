@@ -34,6 +34,9 @@ import {
   CsState,
 } from '../searchAttributes';
 
+// The workflow sandbox's Date.now() is the deterministic workflow clock.
+const workflowClock = () => Date.now(); // eslint-disable-line no-restricted-syntax
+
 export interface Agent {
   agentId: string;
   name: string;
@@ -115,7 +118,23 @@ export interface Carried {
   /** Events not yet written: flushed with the next delivery, before every wait, and before continue-as-new. */
   pendingEvents: EventRecord[];
   mirrorDirty: boolean;
+  /** What the KPIs need to know at close (facts.ts); absent in conversations started before them. */
+  facts?: ConversationFacts;
   customerUpdate?: { lastAgentId?: string; lastSession?: SessionContext };
+}
+
+/** Facts about the conversation the closing event reports, gathered as it goes (facts.ts). */
+export interface ConversationFacts {
+  /** Time spent with agents in finished human phases. */
+  handledMs: number;
+  /** The agent who served this conversation last (the customer's lastAgentId may be an earlier session's). */
+  servedBy?: string;
+  slaBreached?: boolean;
+  botReplied?: boolean;
+  personReplied?: boolean;
+  /** The topic was compared with the previous session's (a same-topic re-contact is recorded once). */
+  topicNoted?: boolean;
+  ticketCreatedAt?: number;
 }
 
 export function initialCarried(now: number): Carried {
@@ -144,6 +163,7 @@ export function initialCarried(now: number): Carried {
     startedAt: now,
     pendingEvents: [],
     mirrorDirty: false,
+    facts: { handledMs: 0 },
   };
 }
 
@@ -162,6 +182,10 @@ export class ConversationState {
     readonly d: Carried,
   ) {}
 
+  get facts(): ConversationFacts {
+    return (this.d.facts ??= { handledMs: 0 });
+  }
+
   get phase(): Phase {
     return this.d.phase;
   }
@@ -177,6 +201,10 @@ export class ConversationState {
   /** The one way the phase changes: checked against the lifecycle table, reflected everywhere. */
   transition(to: Phase): void {
     if (to !== this.d.phase) assertTransition(this.d.phase, to);
+    // Handling time: each stretch with an agent ends when the conversation leaves the human phase.
+    if (this.d.phase === 'human' && to !== 'human' && this.d.human) {
+      this.facts.handledMs += Math.max(0, workflowClock() - this.d.human.assignedAt);
+    }
     this.d.phase = to;
     if (to !== 'human') this.d.human = undefined;
     if (to !== 'queued') this.d.queue = undefined;

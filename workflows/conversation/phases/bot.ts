@@ -3,13 +3,14 @@
 // A turn an agent takes over while it is being understood is left to the agent.
 import { log } from '@temporalio/workflow';
 import { confirmMenuId, parseMenuId } from '../../../domain/menus';
-import { decide, type PolicyDecision } from '../../../domain/policy';
+import { decide, type PolicyDecision, type PolicyMemory } from '../../../domain/policy';
 import { replies } from '../../../domain/replies';
 import { botDeadline } from '../../../domain/sla';
 import type { Understanding } from '../../../domain/understanding';
 import type { InboundMessage } from '../../conversationContract';
 import { brain } from '../activities';
 import type { Conversation } from '../context';
+import { noteTopic } from '../facts';
 import { handoff } from '../handoff';
 import { absorb, hasCustomerInput } from '../inbound';
 
@@ -117,6 +118,7 @@ async function answer(c: Conversation, phase: 'bot' | 'confirming', turn: { text
   }
 
   d.turn += 1;
+  const before = d.memory;
   const { decision, memory } = decide({
     config: c.policy,
     state: phase,
@@ -126,7 +128,37 @@ async function answer(c: Conversation, phase: 'bot' | 'confirming', turn: { text
     previousSession: previousSession(c),
   });
   d.memory = memory;
+  noteJudgements(c, before, understanding);
   await act(c, decision, understanding);
+}
+
+/**
+ * What the review queue and the misjudgement rate need: the customer turned an answer down (the
+ * transcript's answer from that entry), or the bot could not place the question.
+ */
+function noteJudgements(c: Conversation, before: PolicyMemory, understanding: Understanding): void {
+  const d = c.d;
+  const question = understanding.text;
+  if (d.memory.rejections > before.rejections && before.lastAnsweredEntryId) {
+    const kbEntryId = before.lastAnsweredEntryId;
+    const answerAt = d.transcript.findLastIndex((t) => t.from === 'bot' && t.kbEntryId === kbEntryId);
+    const msgid = answerAt >= 0 ? d.transcript[answerAt]!.msgid : undefined;
+    const asked = d.transcript.slice(0, Math.max(answerAt, 0)).findLast((t) => t.from === 'customer')?.text;
+    c.records.add({
+      type: 'answer_rejected',
+      kbEntryId,
+      ...(msgid ? { msgid } : {}),
+      ...(asked ? { question: asked } : {}),
+    });
+  }
+  if (d.memory.notUnderstood > before.notUnderstood) {
+    c.records.add({
+      type: 'not_understood',
+      question,
+      ...(understanding.entryId ? { bestEntryId: understanding.entryId } : {}),
+      confidence: understanding.confidence,
+    });
+  }
 }
 
 /** The session before this one, when it closed moments ago: a message right after close continues it. */
@@ -151,7 +183,9 @@ async function act(c: Conversation, decision: PolicyDecision, understanding: Und
         kbEntryId: decision.entryId,
         confidence: understanding.confidence,
         nextBest: decision.nextBest,
+        question: understanding.text,
       });
+      noteTopic(c, decision.entryId);
       const asking = decision.askConfirmation;
       if (asking) {
         c.state.transition('confirming');

@@ -11,6 +11,7 @@ import type { InboundMessage } from '../../conversationContract';
 import { sessions, wecom } from '../activities';
 import { releaseAgent } from '../assignment';
 import type { Conversation } from '../context';
+import { closingFacts } from '../facts';
 import { hasCustomerInput, noteCustomerMessage } from '../inbound';
 
 const scores: SurveyScore[] = ['satisfied', 'neutral', 'dissatisfied'];
@@ -34,12 +35,14 @@ export async function closePhase(c: Conversation): Promise<void> {
     const code = d.endMsgCode ?? (await endWecomSession(c));
     if (survey && !surveyed && code) await c.out.say({ code, menu: survey });
   }
+  const facts = closingFacts(c);
   c.records.add({
     type: 'closed',
     reason,
     handoffReason: d.handoff?.reason,
     agentId,
     durationSeconds: Math.round((c.now() - d.startedAt) / 1000),
+    ...facts,
   });
   c.state.transition('closed');
   d.closedAt = c.now();
@@ -53,6 +56,7 @@ export async function closePhase(c: Conversation): Promise<void> {
       lastAnsweredEntryId: d.memory.lastAnsweredEntryId,
       handoffReason: d.handoff?.reason,
       agentId,
+      ...kpiContext(c, facts),
     },
   };
   await c.records.flush();
@@ -105,8 +109,12 @@ async function surveyAnswered(c: Conversation, click: InboundMessage): Promise<v
   noteCustomerMessage(c, click);
   d.csat = score;
   d.mirrorDirty = true;
-  const agentId = d.customerUpdate?.lastSession?.agentId ?? d.customer.lastAgentId;
-  c.records.add({ type: 'csat', score, agentId });
+  // The agent who served this conversation; none when the bot alone did (not the customer's earlier agent).
+  const facts = d.facts;
+  const agentId = facts
+    ? facts.servedBy
+    : d.handoff && (d.customerUpdate?.lastSession?.agentId ?? d.customer.lastAgentId);
+  c.records.add({ type: 'csat', score, ...(agentId ? { agentId } : {}) });
   d.customerUpdate = { ...d.customerUpdate, lastSession: { ...lastSessionOf(c), csat: score } };
   if (score === 'dissatisfied') {
     // The click took WeCom's session out of "ended", so we may answer; a 转人工 click opens the
@@ -128,6 +136,18 @@ function lastSessionOf(c: Conversation) {
     lastAnsweredEntryId: d.memory.lastAnsweredEntryId,
     handoffReason: d.handoff?.reason,
     agentId: d.customer.lastAgentId,
+    ...kpiContext(c, closingFacts(c)),
+  };
+}
+
+/** What the next session needs to charge a re-contact to this one's KPI cell. */
+function kpiContext(c: Conversation, facts: ReturnType<typeof closingFacts>) {
+  return {
+    ...(facts.servedBy ? { servedBy: facts.servedBy } : {}),
+    ...(c.d.skill ? { skill: c.d.skill } : {}),
+    ...(facts.topic ? { topic: facts.topic } : {}),
+    ...(facts.answered ? { answered: true } : {}),
+    ...(facts.abandoned ? { abandoned: true } : {}),
   };
 }
 

@@ -48,7 +48,15 @@ async function statusChanged(c: Conversation, update: TicketUpdate, again = fals
   });
   const notified = said === 'sent';
   if (!notified) ticket.untold.push(update);
+  const createdAt = c.state.facts.ticketCreatedAt;
+  const openSeconds = createdAt === undefined ? {} : { openSeconds: Math.round((c.now() - createdAt) / 1000) };
   if (!again || notified)
-    c.records.add({ type: 'ticket_status', ticketNo: update.ticketNo, status: update.status, notified });
+    c.records.add({
+      type: 'ticket_status',
+      ticketNo: update.ticketNo,
+      status: update.status,
+      notified,
+      ...openSeconds,
+    });
   if (update.status === 'resolved' || update.status === 'closed') c.d.closing = 'ticket_closed';
 }
