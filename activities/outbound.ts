@@ -10,6 +10,7 @@ import { MessageModel } from '../db/models/message';
 import { insertOnce } from '../db/insertOnce';
 import type { KfApi, MenuItem } from './kfApi';
 import { countEvents } from './kpi';
+import { queueForReview } from './reviewQueue';
 import { observeEvent } from './metrics';
 import { isDuplicateSend, readWecomError } from './wecomOutcome';
 
@@ -22,6 +23,8 @@ export interface OutboundMessage {
   code?: string;
   agentId?: string;
   kbEntryId?: string;
+  /** A bot answer: the customer's question it answers (agents' marks and the review queue show it). */
+  question?: string;
 }
 
 export type SendOutcome = { status: 'sent' | 'duplicate' | 'skipped' } | { status: 'refused'; errcode: number };
@@ -162,6 +165,7 @@ export function createOutboundActivities(deps: OutboundDeps) {
     const fresh = inserted.map((i) => req.events[i]!);
     for (const event of fresh) observeEvent(event.type, event.data);
     await countEvents(req.openKfId, fresh);
+    await queueForReview({ conversationId: req.conversationId, openKfId: req.openKfId }, fresh);
     if (req.mirror) await writeMirror(req.mirror);
     if (req.customer) {
       await CustomerModel.updateOne(
@@ -193,6 +197,7 @@ export function createOutboundActivities(deps: OutboundDeps) {
           text: m.menu ? `${m.menu.head} [${m.menu.items.map((i) => i.content).join(' / ')}]` : (m.text ?? ''),
           agentId: m.agentId,
           kbEntryId: m.kbEntryId,
+          question: m.question,
           sentAt: new Date(),
         })),
       );

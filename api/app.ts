@@ -17,6 +17,9 @@ import { openApiDocument } from './openapi';
 import { mountRoutes, type Route } from './route';
 import { agentRoutes } from './routes/agents';
 import { analyticsRoutes } from './routes/analytics';
+import { feedbackRoutes } from './routes/feedback';
+import { reviewRoutes } from './routes/review';
+import { kbEngines } from './kbEngine';
 import { apiTokenRoutes } from './routes/apiTokens';
 import { authRoutes } from './routes/auth';
 import { codecCors, codecRoutes } from './routes/codec';
@@ -45,6 +48,7 @@ export interface AppDeps {
 /** Requests to the api are small; the codec carries workflow payloads (up to Temporal's 2 MB each). */
 const API_BODY_LIMIT = '64kb';
 const CODEC_BODY_LIMIT = '8mb';
+const KB_IMPORT_LIMIT = '4mb';
 
 export function createApp({ config, temporal, log, wecomSink, actionAnswerWithinMs }: AppDeps): Express {
   const app = express();
@@ -61,6 +65,8 @@ export function createApp({ config, temporal, log, wecomSink, actionAnswerWithin
 
   const temporalUiOrigin = new URL(config.TEMPORAL_UI_URL).origin;
   app.use('/api/codec', codecCors([temporalUiOrigin]), express.json({ limit: CODEC_BODY_LIMIT }));
+  // A KB file is larger than any other request (the demo's is 15 kB; a real one a few hundred).
+  app.use('/api/kb/import', express.json({ limit: KB_IMPORT_LIMIT }));
   app.use('/api', express.json({ limit: API_BODY_LIMIT }));
   app.use(
     authenticate({
@@ -77,6 +83,7 @@ export function createApp({ config, temporal, log, wecomSink, actionAnswerWithin
     config.wecom && config.WECOM_AGENT_ID
       ? new WecomClient({ baseUrl: config.WECOM_API_BASE, corpId: config.wecom.corpId, secret: config.wecom.secret })
       : undefined;
+  const engines = kbEngines(config);
   const routes: Route[] = [
     ...healthRoutes(temporal, config.embeddings),
     ...(config.wecom
@@ -97,7 +104,9 @@ export function createApp({ config, temporal, log, wecomSink, actionAnswerWithin
     ...conversationRoutes(temporal, actionAnswerWithinMs),
     ...agentRoutes(temporal),
     ...ticketRoutes(temporal),
-    ...knowledgeBaseRoutes(),
+    ...knowledgeBaseRoutes(engines),
+    ...reviewRoutes(),
+    ...feedbackRoutes(temporal),
     ...analyticsRoutes(config, temporal),
     ...userRoutes(),
     ...apiTokenRoutes(),

@@ -43,6 +43,8 @@ export function textForEmbedding(message: string): string {
   return normalizeText(String(message ?? '').slice(0, MAX_CHARS)).slice(0, MAX_EMBEDDED_CHARS);
 }
 
+/** A lexical confidence this high means the message is an entry's question, word for word. */
+const EXACT_WORDING = 0.999;
 /** Candidates the policy sees (the best and its runners-up for a next-best answer). */
 const CANDIDATES = 3;
 /** Lexical candidates handed to the fusion: the dense side adds its own. */
@@ -118,14 +120,18 @@ export class BotEngine {
     );
     // The confidence the policy reads: the calibrated probability, or the lexical confidence when
     // that is already higher (an exact wording needs no second opinion).
-    const candidates = fuse(lexical, dense, this.retriever.explainer(text), semantics.fusion)
-      .slice(0, CANDIDATES)
-      .map(({ probability, cosine, ...c }) => ({
-        ...answer(c),
-        confidence: Math.round(Math.max(c.confidence, probability) * 1000) / 1000,
-        probability: Math.round(probability * 1000) / 1000,
-        cosine: Math.round(cosine * 1000) / 1000,
-      }));
+    const fused = fuse(lexical, dense, this.retriever.explainer(text), semantics.fusion);
+    // The message is one of an entry's questions word for word: that entry first, whatever a
+    // neighbour's vectors say (an editor who adds the exact question expects it to be answered).
+    const exact = fused.findIndex((c) => c.confidence >= EXACT_WORDING);
+    if (exact > 0) fused.unshift(...fused.splice(exact, 1));
+    const candidates = fused.slice(0, CANDIDATES).map(({ probability, cosine, ...c }) => ({
+      ...answer(c),
+      confidence: Math.round(Math.max(c.confidence, probability) * 1000) / 1000,
+      lexicalConfidence: Math.round(c.confidence * 1000) / 1000,
+      probability: Math.round(probability * 1000) / 1000,
+      cosine: Math.round(cosine * 1000) / 1000,
+    }));
     return { candidates, nearestQuestion: Math.max(-1, ...dense.map((d) => d.question)) };
   }
 

@@ -114,6 +114,8 @@ const fields = z.object({
   SESSION_HOURS: z.preprocess(blankToUndefined, z.coerce.number().min(0.1).max(720).default(12)),
   /** Users created when there are none (development: the demo users). */
   USERS_FILE: optionalString,
+  /** How often the worker looks for knowledge-base edits (seconds): an edit is served within this. */
+  KB_RELOAD_SECONDS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(3600).default(30)),
   /** The self-built app's AgentId: enables signing in with WeCom (OAuth2 网页授权 / 扫码登录). */
   WECOM_AGENT_ID: z.preprocess(
     blankToUndefined,

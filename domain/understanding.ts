@@ -12,6 +12,8 @@ export interface KbCandidate {
   score: number;
   /** The entry's answer text, so the policy can answer without another lookup. */
   answer: string;
+  /** Hybrid retrieval only: the lexical side's own confidence (before fusion; the hit-testing panel shows it). */
+  lexicalConfidence?: number;
   /** Hybrid retrieval only: the fused probability that this entry answers, and the best cosine to its questions. */
   probability?: number;
   cosine?: number;

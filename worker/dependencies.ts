@@ -18,7 +18,6 @@ import type { Logger } from '../config/logger';
 import { WecomClient } from '../wecom/client';
 import { ensureIdempotencyIndexes } from '../db/indexes';
 
-const KB_RELOAD_MS = 30_000;
 
 function unconfiguredKf(): KfApi {
   const fail = async (): Promise<never> => {
@@ -80,7 +79,7 @@ export async function buildActivityDeps(
       );
       stamp = next;
     })().catch((error: unknown) => log.warn({ error: (error as Error).message }, 'knowledge base reload failed'));
-  }, KB_RELOAD_MS);
+  }, config.KB_RELOAD_SECONDS * 1000);
   reload.unref();
 
   // Appends and routing's atomic reservation rely on unique indexes: build them before any work.

@@ -1,16 +1,23 @@
 // Knowledge-base editing at run time: entries live in MongoDB (seeded from KB_FILE), validated
 // with the KB file's own schema plus size caps (an answer must fit one WeCom text message); every
-// edit bumps the version and updatedAt, and the worker's engine rebuilds when it sees the change.
-// Everyone signed in reads the KB; editing needs the KB editor permission (or admin).
+// change is a numbered KB version with who and when (bot/kbHistory.ts) that can be rolled back, and
+// the worker's engine rebuilds when it sees the change. Hit testing runs a question through the
+// same engine and policy, before and after a draft edit. Everyone signed in reads the KB; editing,
+// the history, import and hit testing need the KB editor permission (or admin).
 import { z } from 'zod';
-import { kbEntrySchema } from '../../bot/kb';
+import { hitTest } from '../../bot/hitTest';
+import { currentVersion, importEntries, rollBackTo, saveEntry, setEnabled } from '../../bot/kbHistory';
+import { kbEntrySchema, parseKnowledgeBase } from '../../bot/kb';
+import { loadKnowledgeBaseFromMongo } from '../../bot/kbStore';
+import { KbChangeModel } from '../../db/models/kbChange';
 import { KbEntryModel } from '../../db/models/kbEntry';
+import type { KbEngines } from '../kbEngine';
 import { utf8Length, WECOM_TEXT_MAX_BYTES } from '../../domain/wecomText';
 import { pageQuery } from '../pagination';
 import { defineRoute, type Route } from '../route';
 import { HttpError } from '../validate';
 
-const editable = z.strictObject({
+export const editable = z.strictObject({
   ...kbEntrySchema.omit({ id: true }).shape,
   skill: z.string().min(1).max(64),
   question: z.string().trim().min(1).max(200),
@@ -30,7 +37,7 @@ const entryParams = z.object({ entryId: kbEntrySchema.shape.id.max(64) });
 
 const view = ({ _id, ...entry }: { _id: unknown } & Record<string, unknown>) => entry;
 
-export function knowledgeBaseRoutes(): Route[] {
+export function knowledgeBaseRoutes(engines: KbEngines): Route[] {
   return [
     defineRoute({
       method: 'get',
@@ -61,21 +68,14 @@ export function knowledgeBaseRoutes(): Route[] {
       method: 'put',
       path: '/api/kb/entries/:entryId',
       tag: 'knowledge base',
-      summary: 'Create or replace an entry',
+      summary: 'Create or replace an entry (a new KB version)',
       access: 'kbEditor',
       params: entryParams,
       body: editable,
-      async handle({ params, body }) {
-        const saved = await KbEntryModel.findOneAndUpdate(
-          { entryId: params.entryId },
-          {
-            $set: { ...body, updatedAt: new Date() },
-            $inc: { version: 1 },
-            $setOnInsert: { entryId: params.entryId, hits: 0, rejects: 0 },
-          },
-          { upsert: true, returnDocument: 'after' },
-        ).lean();
-        return view(saved!);
+      async handle({ params, body, caller }) {
+        const { version } = await saveEntry(params.entryId, body, caller.userId);
+        const saved = await KbEntryModel.findOne({ entryId: params.entryId }).lean();
+        return { ...view(saved!), kbVersion: version ?? (await currentVersion()) };
       },
     }),
     defineRoute({
@@ -85,14 +85,107 @@ export function knowledgeBaseRoutes(): Route[] {
       summary: 'Disable an entry (the bot stops answering from it; its history stays)',
       access: 'kbEditor',
       params: entryParams,
-      async handle({ params }) {
-        const saved = await KbEntryModel.findOneAndUpdate(
-          { entryId: params.entryId },
-          { $set: { enabled: false, updatedAt: new Date() }, $inc: { version: 1 } },
-          { returnDocument: 'after' },
-        ).lean();
+      async handle({ params, caller }) {
+        const saved = await setEnabled(params.entryId, false, caller.userId);
         if (!saved) throw new HttpError(404, `no entry ${params.entryId}`);
-        return view(saved);
+        return { ...view((await KbEntryModel.findOne({ entryId: params.entryId }).lean())!), kbVersion: saved.version };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/kb/entries/:entryId/enable',
+      tag: 'knowledge base',
+      summary: 'Enable a disabled entry again',
+      access: 'kbEditor',
+      params: entryParams,
+      async handle({ params, caller }) {
+        const saved = await setEnabled(params.entryId, true, caller.userId);
+        if (!saved) throw new HttpError(404, `no entry ${params.entryId}`);
+        return { ...view((await KbEntryModel.findOne({ entryId: params.entryId }).lean())!), kbVersion: saved.version };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/kb/changes',
+      tag: 'knowledge base',
+      summary: 'The KB history, newest first: each version with who changed which entry, when, before and after',
+      access: 'kbEditor',
+      query: z.object({ ...pageQuery(50, 500), entryId: entryParams.shape.entryId.optional() }),
+      async handle({ query }) {
+        const changes = await KbChangeModel.find(query.entryId ? { entryId: query.entryId } : {})
+          .sort({ _id: -1 })
+          .skip(query.offset)
+          .limit(query.limit)
+          .lean();
+        return {
+          version: await currentVersion(),
+          changes: changes.map(({ _id, ...change }) => ({ version: _id, ...change })),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/kb/rollback',
+      tag: 'knowledge base',
+      summary: 'Restore the KB as it was at a version (recorded as new versions; the bot serves it without a restart)',
+      access: 'kbEditor',
+      body: z.strictObject({ version: z.number().int().min(0) }),
+      async handle({ body, caller }) {
+        if (body.version > (await currentVersion())) throw new HttpError(400, `no version ${body.version} yet`);
+        return rollBackTo(body.version, caller.userId);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/kb/export',
+      tag: 'knowledge base',
+      summary: 'The KB in the KB file format (kb/demo-faq.json), disabled entries included',
+      access: 'kbEditor',
+      async handle({ res }) {
+        const { kb } = await engines.current();
+        const all = await loadKnowledgeBaseFromMongo(kb);
+        res.setHeader('content-disposition', 'attachment; filename="knowledge-base.json"');
+        return { ...all, version: await currentVersion() };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/kb/import',
+      tag: 'knowledge base',
+      summary: 'Import a KB file: new and changed entries become versions; entries not in the file stay',
+      access: 'kbEditor',
+      body: z.object({}).passthrough().describe('A knowledge base in the KB file format.'),
+      async handle({ body, caller }) {
+        let file;
+        try {
+          file = parseKnowledgeBase(body, 'the imported file');
+        } catch (error) {
+          throw new HttpError(400, (error as Error).message);
+        }
+        for (const { id, ...entry } of file.entries) {
+          const checked = editable.safeParse(entry);
+          if (!checked.success) throw new HttpError(400, `entry ${id}: ${checked.error.issues[0]!.message}`);
+        }
+        return importEntries(file.entries, caller.userId);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/kb/hit-test',
+      tag: 'knowledge base',
+      summary: 'Hit testing (命中测试): candidates with lexical, semantic and fused scores and the policy’s decision',
+      description:
+        'With `draft`, the same question also runs against the KB with that entry added or replaced (not saved).',
+      access: 'kbEditor',
+      body: z.strictObject({
+        question: z.string().trim().min(1).max(500),
+        draft: editable.extend({ id: entryParams.shape.entryId }).optional(),
+      }),
+      async handle({ body }) {
+        const current = await hitTest((await engines.current()).understander, body.question);
+        if (!body.draft) return { current };
+        const draft = await hitTest((await engines.withDraft([body.draft])).understander, body.question);
+        return { current, draft };
       },
     }),
   ];

@@ -16,6 +16,8 @@ const messageSchema = new Schema(
     menuId: { type: String },
     agentId: { type: String },
     kbEntryId: { type: String },
+    /** A bot answer: the customer's question it answered. */
+    question: { type: String },
     sentAt: { type: Date, required: true },
   },
   { collection: 'messages', versionKey: false },

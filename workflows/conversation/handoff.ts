@@ -37,7 +37,8 @@ export async function writeHandoffCard(
     at: c.now(),
   };
   const afterAnswer = d.memory.answeredEntryIds.length > 0;
-  const question = understanding?.text;
+  // After an answer, what matters to the review queue is the question that was answered.
+  const question = afterAnswer ? (c.state.facts.answeredQuestion ?? understanding?.text) : understanding?.text;
   c.records.add({
     type: 'handoff',
     reason,

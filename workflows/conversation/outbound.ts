@@ -15,7 +15,7 @@ import type { ConversationState } from './state';
 
 export type Utterance =
   /** A text: from the bot (answers), an agent (replies) or the system (notices). */
-  | { text: string; from: 'bot' | 'agent' | 'system'; agentId?: string; kbEntryId?: string }
+  | { text: string; from: 'bot' | 'agent' | 'system'; agentId?: string; kbEntryId?: string; question?: string }
   | { menu: { head: string; items: MenuItem[] }; from: 'bot' | 'system' }
   /**
    * Through send_msg_on_event with a code WeCom handed out (welcome, pool, session end): allowed
@@ -80,7 +80,14 @@ export class Outbound {
           message:
             'menu' in u
               ? { msgid: this.nextMsgid(), from: u.from, menu: u.menu }
-              : { msgid: this.nextMsgid(), from: u.from, text: part, agentId: u.agentId, kbEntryId: u.kbEntryId },
+              : {
+                  msgid: this.nextMsgid(),
+                  from: u.from,
+                  text: part,
+                  agentId: u.agentId,
+                  kbEntryId: u.kbEntryId,
+                  ...(u.question ? { question: u.question } : {}),
+                },
         });
       }
     }

@@ -135,6 +135,8 @@ export interface ConversationFacts {
   /** The topic was compared with the previous session's (a same-topic re-contact is recorded once). */
   topicNoted?: boolean;
   ticketCreatedAt?: number;
+  /** The customer's question the bot answered last (the review queue shows it with a rejection or handoff). */
+  answeredQuestion?: string;
 }
 
 export function initialCarried(now: number): Carried {

@@ -141,9 +141,8 @@ function noteJudgements(c: Conversation, before: PolicyMemory, understanding: Un
   const question = understanding.text;
   if (d.memory.rejections > before.rejections && before.lastAnsweredEntryId) {
     const kbEntryId = before.lastAnsweredEntryId;
-    const answerAt = d.transcript.findLastIndex((t) => t.from === 'bot' && t.kbEntryId === kbEntryId);
-    const msgid = answerAt >= 0 ? d.transcript[answerAt]!.msgid : undefined;
-    const asked = d.transcript.slice(0, Math.max(answerAt, 0)).findLast((t) => t.from === 'customer')?.text;
+    const msgid = d.transcript.findLast((t) => t.from === 'bot' && t.kbEntryId === kbEntryId)?.msgid;
+    const asked = c.state.facts.answeredQuestion;
     c.records.add({
       type: 'answer_rejected',
       kbEntryId,
@@ -186,6 +185,8 @@ async function act(c: Conversation, decision: PolicyDecision, understanding: Und
         question: understanding.text,
       });
       noteTopic(c, decision.entryId);
+      // A next-best answer answers the same question (this turn's text is the "no").
+      if (!decision.nextBest) c.state.facts.answeredQuestion = understanding.text;
       const asking = decision.askConfirmation;
       if (asking) {
         c.state.transition('confirming');
@@ -195,7 +196,7 @@ async function act(c: Conversation, decision: PolicyDecision, understanding: Und
       }
       d.mirrorDirty = true;
       await c.out.say(
-        { text: decision.answer, from: 'bot', kbEntryId: decision.entryId },
+        { text: decision.answer, from: 'bot', kbEntryId: decision.entryId, question: c.state.facts.answeredQuestion },
         ...(asking
           ? [
               {
