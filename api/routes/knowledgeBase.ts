@@ -11,7 +11,13 @@ import { kbEntrySchema, parseKnowledgeBase } from '../../bot/kb';
 import { loadKnowledgeBaseFromMongo } from '../../bot/kbStore';
 import { KbChangeModel } from '../../db/models/kbChange';
 import { KbEntryModel } from '../../db/models/kbEntry';
+import { replay } from '../../bot/replay/replay';
+import { storedTurns } from '../../bot/replay/storedTurns';
+import { defaultPolicyConfig, type PolicyConfig } from '../../domain/policy';
 import type { KbEngines } from '../kbEngine';
+
+/** The page waits for the answer: a bounded replay (the CLI reads more). */
+const REPLAY_MAX_MESSAGES = 5000;
 import { utf8Length, WECOM_TEXT_MAX_BYTES } from '../../domain/wecomText';
 import { pageQuery } from '../pagination';
 import { defineRoute, type Route } from '../route';
@@ -186,6 +192,38 @@ export function knowledgeBaseRoutes(engines: KbEngines): Route[] {
         if (!body.draft) return { current };
         const draft = await hitTest((await engines.withDraft([body.draft])).understander, body.question);
         return { current, draft };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/kb/replay',
+      tag: 'knowledge base',
+      summary: 'What-if replay: stored conversations through a candidate policy and/or draft entries',
+      description:
+        'The same as `npm run replay`: customer turns since `since` through today’s policy and KB and through the candidate; how answers, questions not understood and handoffs by reason change, and the conversations that flip. At most 5,000 messages.',
+      access: 'kbEditor',
+      body: z.strictObject({
+        since: z.iso.datetime({ offset: true }),
+        policy: z.record(z.string(), z.unknown()).optional().describe('Keys of domain/policy.json to change.'),
+        draft: z
+          .array(editable.extend({ id: entryParams.shape.entryId }))
+          .max(50)
+          .optional(),
+      }),
+      async handle({ body }) {
+        const started = performance.now();
+        const current = (await engines.current()).understander;
+        const candidate = body.draft?.length ? (await engines.withDraft(body.draft)).understander : current;
+        const { turns, truncated } = await storedTurns(new Date(body.since), REPLAY_MAX_MESSAGES);
+        const report = await replay(
+          turns,
+          { understand: (t, r) => current.understand(t, r), policy: defaultPolicyConfig },
+          {
+            understand: (t, r) => candidate.understand(t, r),
+            policy: { ...defaultPolicyConfig, ...(body.policy as Partial<PolicyConfig>) },
+          },
+        );
+        return { ...report, truncated, seconds: Math.round(performance.now() - started) / 1000 };
       },
     }),
   ];
