@@ -212,6 +212,7 @@ async function loadDetail() {
 
 function render(snapshot) {
   const detail = $('#detail');
+  detail.dataset.conversationId = snapshot.conversationId;
   const card = snapshot.handoff;
   $('.who', detail).textContent = card?.nickname || snapshot.externalUserId;
   $('.state', detail).textContent =
@@ -242,6 +243,8 @@ function render(snapshot) {
   transcript.replaceChildren(
     ...snapshot.transcriptTail.map((line) => {
       const bubble = make('div', line.text, `line ${line.from}`);
+      bubble.dataset.msgid = line.msgid;
+      if (line.kbEntryId) bubble.dataset.kbEntryId = line.kbEntryId; // feedback.js marks these answers
       const who = { customer: '客户', bot: '机器人', agent: `客服 ${line.agentId ?? ''}`, system: '系统' }[line.from];
       bubble.prepend(make('small', `${who} · ${new Date(line.at).toLocaleTimeString()}`));
       return bubble;
