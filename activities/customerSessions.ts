@@ -86,6 +86,9 @@ export function customerSessions(deps: SessionDeps) {
           signalArgs: [messages],
           // A finished session keeps its id: the next one gets a new number instead.
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          // What the Temporal UI shows on the run: who and which kf account (the details follow the state).
+          staticSummary: `客户 ${externalUserId} · 客服账号 ${openKfId} · 第 ${session} 次会话`,
+          staticDetails: `微信客服会话 ${workflowId}：机器人先接待，需要时转人工；当前状态见 Current Details，查询正在排队的会话：ExecutionStatus="Running" AND CsState="queued"`,
           typedSearchAttributes: [
             { key: CsState, value: 'bot' },
             { key: CsOpenKfId, value: openKfId },

@@ -57,6 +57,11 @@ describe('feedback loop: a wrong answer becomes a KB fix the bot serves at once,
     await stack.say('wmLoop1', '转人工');
     const { snapshot } = await stack.withAgent('wmLoop1');
     const agent = stack.as(snapshot.agentId!);
+    // The Temporal UI's view of the run: the current details say where it stands, in Chinese.
+    const metadata = await stack.client.workflow
+      .getHandle(conversationId)
+      .query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    assert.match(metadata.currentDetails ?? '', /人工服务中[\s\S]*转人工原因：客户要求人工[\s\S]*客服：/);
 
     assert.equal(
       (await agent.api('POST', '/api/feedback', { conversationId, msgid: answer.msgid, verdict: 'wrong' })).status,

@@ -10,6 +10,7 @@ import type { TicketActivities } from '../../activities/tickets';
 
 /** Understanding: a few quick tries; if the engine itself is down the customer gets a human. */
 export const brain = proxyActivities<Pick<ConversationActivities, 'understand' | 'buildHandoffCard'>>({
+  summary: '理解客户消息 / 写交接摘要',
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 3, initialInterval: '500 milliseconds' },
 });
@@ -29,28 +30,32 @@ export const wecom = proxyActivities<
     ConversationActivities,
     'record' | 'openConversation' | 'setServiceState' | 'claimSession' | 'listServingServicers'
   >
->({ startToCloseTimeout: '45 seconds', ...untilFixed });
+>({ summary: '企业微信会话与记录', startToCloseTimeout: '45 seconds', ...untilFixed });
 
 /** A turn's messages: several WeCom calls, with a heartbeat before each, so a lost worker is noticed in seconds. */
 export const delivery = proxyActivities<Pick<ConversationActivities, 'deliver'>>({
+  summary: '发送消息并记录事件',
   startToCloseTimeout: '3 minutes',
   heartbeatTimeout: '20 seconds',
   ...untilFixed,
 });
 
 export const routing = proxyActivities<RoutingActivities>({
+  summary: '分配客服',
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-export const alerts = proxyActivities<AlertActivities>({ startToCloseTimeout: '15 seconds' });
+export const alerts = proxyActivities<AlertActivities>({ summary: 'SLA 告警', startToCloseTimeout: '15 seconds' });
 
 export const tickets = proxyActivities<TicketActivities>({
+  summary: '工单',
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
 export const sessions = proxyActivities<Pick<InboxActivities, 'forwardToNextSession'>>({
+  summary: '转入客户的下一个会话',
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });

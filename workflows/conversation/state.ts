@@ -16,6 +16,7 @@ import {
   type TicketPriority,
 } from '../../domain/sla';
 import type { WecomSession } from '../../domain/wecomSession';
+import { showCurrentDetails } from './details';
 import type {
   ConversationSnapshot,
   HandoffCard,
@@ -225,6 +226,8 @@ export class ConversationState {
       { key: CsAgent, value: this.d.agent?.agentId ?? null },
       { key: CsSkill, value: this.d.skill ?? null },
     ]);
+    // The Temporal UI's current details follow every change the search attributes do.
+    showCurrentDetails(this);
   }
 
   record(entry: TranscriptEntry): void {
