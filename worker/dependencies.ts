@@ -18,7 +18,6 @@ import type { Logger } from '../config/logger';
 import { WecomClient } from '../wecom/client';
 import { ensureIdempotencyIndexes } from '../db/indexes';
 
-
 function unconfiguredKf(): KfApi {
   const fail = async (): Promise<never> => {
     throw new Error('WeCom is not configured: set WECOM_CORP_ID, WECOM_SECRET, WECOM_TOKEN and WECOM_ENCODING_AES_KEY');
