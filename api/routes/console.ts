@@ -9,11 +9,11 @@ import { defineRoute, type Route } from '../route';
 const CONSOLE_DIR = path.resolve(__dirname, '..', '..', 'web', 'console');
 
 /** Chart.js from node_modules (npm's copy, no CDN): the dashboard's charts. */
-const CHART_JS = path.resolve(__dirname, '..', '..', 'node_modules', 'chart.js', 'dist', 'chart.umd.min.js');
+const CHART_JS_DIR = path.resolve(__dirname, '..', '..', 'node_modules', 'chart.js', 'dist');
 
 export function consoleStatic(): Router {
   const router = Router();
-  router.get('/console/vendor/chart.umd.min.js', (_req, res) => res.sendFile(CHART_JS, { maxAge: '1d' }));
+  router.use('/console/vendor', express.static(CHART_JS_DIR, { maxAge: '1d', index: false }));
   router.use('/console', express.static(CONSOLE_DIR));
   return router;
 }
