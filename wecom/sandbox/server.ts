@@ -232,6 +232,10 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   app.post(
     '/sandbox/faults',
     control((req) => {
+      if (req.body?.clear) {
+        faults = [];
+        return;
+      }
       const fault = {
         path: String(req.body?.path ?? '*'),
         kind: req.body?.kind,
