@@ -123,7 +123,9 @@ const tickets = proxyActivities<TicketActivities>({ startToCloseTimeout: '10 sec
 
 const SERVICER_DIRECTORY_PATCH = 'wecom-servicer-directory';
 const MOVE_TO_CURRENT_PATCH = 'move-to-conversation-workflow';
-const continueAsCurrent = makeContinueAsNewFunc<typeof conversation>({ workflowType: CONVERSATION_WORKFLOW });
+/** Made when needed: it may only be called inside a workflow. */
+const continueAsCurrent = (input: Parameters<typeof conversation>[0]) =>
+  makeContinueAsNewFunc<typeof conversation>({ workflowType: CONVERSATION_WORKFLOW })(input);
 const SURVEY_THROUGH_END_CODE_PATCH = 'survey-through-end-code';
 /** How long a queued conversation trusts the list of serving servicers (wecom mode). */
 const SERVICER_DIRECTORY_TTL_MS = 60_000;
