@@ -29,6 +29,8 @@ export interface InboundMessage {
   text?: string;
   /** The msgmenu item id when the customer clicked a menu. */
   menuId?: string;
+  /** Handed on by the session before, which closed while it was written (answer it here). */
+  forwarded?: boolean;
   servicerUserId?: string;
   event?: InboundEvent;
 }

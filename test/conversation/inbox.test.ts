@@ -1,14 +1,13 @@
 // The kf inbox against the WeCom sandbox: a restarted inbox resumes from the cursor saved after the
 // last delivered page (it never replays three days), a cursor WeCom no longer accepts is recovered
 // from without answering anything twice, an inbox that cannot sync makes /healthz unhealthy, and a
-// page of a thousand long messages is delivered without ever travelling as one Temporal payload,
+// page of a thousand long messages is delivered without ever travelling as a Temporal payload,
 // resuming from its heartbeat when retried.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createInboxActivities, type SyncedPage } from '../../activities/inbox';
 import { KfAccountModel } from '../../db/models/kfAccount';
-import { KfInboxPageModel } from '../../db/models/kfInboxPage';
 import { MessageModel } from '../../db/models/message';
 import { conversationSettings } from '../../domain/conversationSettings';
 import { WecomClient } from '../../wecom/client';
@@ -114,7 +113,7 @@ describe('a page of a thousand long messages', () => {
   before(() => connectTestMongo('bigpage'));
   after(() => dropTestMongo());
 
-  it('is read into MongoDB, handed to the workflow as msgids only, and delivered resuming from its heartbeat', async () => {
+  it('never travels as a Temporal payload, and a retry reads the same page and resumes from its heartbeat', async () => {
     const openKfId = `wkPage${Date.now().toString(36)}`;
     const sandbox = await startSandbox(undefined, openKfId);
     const temporal = await temporalClient();
@@ -135,32 +134,31 @@ describe('a page of a thousand long messages', () => {
         humanMode: 'console',
         settings: conversationSettings(),
       });
-      const env = new MockActivityEnvironment();
-      const page = (await env.run(inbox.syncKfPage, { openKfId })) as SyncedPage;
-      assert.equal(page.msgids.length, 1000);
-      const payload = Buffer.byteLength(JSON.stringify(page));
-      assert.ok(payload < 100_000, `what the workflow receives is small: ${payload} bytes`);
-      const stored = await KfInboxPageModel.findOne({ _id: page.pageId }).lean();
-      assert.equal(stored?.messages.length, 1000);
+      // More messages arrive after the first attempt read its page: the retry must read that same page.
+      for (let i = 0; i < 5; i++)
+        await sandbox.control(`/sandbox/customers/wmLate${i}/messages`, { text: '在吗', openKfId });
 
       // A retry after 150 of the 300 customers were delivered picks up from there.
-      const retry = new MockActivityEnvironment({ heartbeatDetails: 150 });
-      const beats: unknown[] = [];
-      retry.on('heartbeat', (d: unknown) => beats.push(d));
-      const delivered = (await retry.run(inbox.deliverKfPage, {
-        openKfId,
-        pageId: page.pageId,
-        msgids: page.msgids,
-        cursorAfter: page.nextCursor,
-      })) as { delivered: number; customers: number };
-      assert.equal(delivered.customers, 300);
+      const retry = new MockActivityEnvironment({ heartbeatDetails: { customers: 150, pageSize: 1000 } });
+      const beats: { customers: number }[] = [];
+      retry.on('heartbeat', (d: { customers: number }) => beats.push(d));
+      const page = (await retry.run(inbox.syncAndDeliver, { openKfId })) as SyncedPage;
+      const payload = Buffer.byteLength(JSON.stringify(page));
+      assert.ok(payload < 1_000, `what the workflow receives is small: ${payload} bytes`);
+      assert.equal(page.customers, 300, 'the same page as the first attempt, not the messages after it');
+      assert.equal(page.hasMore, true, 'the late messages are the next page');
       assert.equal(beats.length, 150, 'one heartbeat per customer delivered in this attempt');
-      assert.equal(beats.at(-1), 300);
+      assert.equal(beats.at(-1)?.customers, 300);
       const customersStored = await MessageModel.distinct('externalUserId');
       assert.equal(customersStored.length, 150, 'only the customers after the heartbeat were delivered again');
       assert.ok(!customersStored.includes('wmPage0'));
-      assert.equal(await KfInboxPageModel.countDocuments({ _id: page.pageId }), 0, 'the page is forgotten');
       assert.equal((await KfAccountModel.findOne({ openKfId }).lean())?.cursor, page.nextCursor);
+
+      const next = (await new MockActivityEnvironment().run(inbox.syncAndDeliver, {
+        openKfId,
+        cursor: page.nextCursor,
+      })) as SyncedPage;
+      assert.deepEqual([next.customers, next.hasMore], [5, false]);
     } finally {
       await sandbox.close();
       await temporal.connection.close();

@@ -306,7 +306,10 @@ export interface Timeline {
   env: TestWorkflowEnvironment;
   world: World;
   openKfId: string;
-  start(customer: string, options?: { humanMode?: HumanMode; settings?: ConversationSettings }): Promise<Story>;
+  start(
+    customer: string,
+    options?: { humanMode?: HumanMode; settings?: ConversationSettings; session?: number },
+  ): Promise<Story>;
   /** Cancels the conversations a test left running, so they do not load the next test's clock. */
   endAll(): Promise<void>;
   close(): Promise<void>;
@@ -359,11 +362,12 @@ export async function startTimeline(world: World): Promise<Timeline> {
     world,
     openKfId,
     async start(customer, options = {}) {
-      const conversationId = conversationWorkflowId(openKfId, customer, 1);
+      const session = options.session ?? 1;
+      const conversationId = conversationWorkflowId(openKfId, customer, session);
       const input: ConversationInput = {
         openKfId,
         externalUserId: customer,
-        session: 1,
+        session,
         humanMode: options.humanMode ?? 'console',
         settings: options.settings ?? timelineSettings(),
         policy: defaultPolicyConfig,

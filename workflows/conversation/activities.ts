@@ -1,15 +1,24 @@
 // The conversation's activities with their timeouts. Each timeout is above the budget of what the
 // activity waits on (the WeCom client gives up after WECOM_CALL_BUDGET_MS, an LLM after
 // LLM_TURN_BUDGET_MS), so an activity is never cut off while its own retries are still running.
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { AlertActivities } from '../../activities/alerts';
 import type { ConversationActivities } from '../../activities/conversation';
 import type { InboxActivities } from '../../activities/inbox';
 import type { RoutingActivities } from '../../activities/routing';
 import type { TicketActivities } from '../../activities/tickets';
 
-/** Understanding: a few quick tries; if the engine itself is down the customer gets a human. */
-export const brain = proxyActivities<Pick<ConversationActivities, 'understand' | 'buildHandoffCard'>>({
+/**
+ * Understanding runs as a local activity, in the worker's own workflow task: no round trip through
+ * the Temporal server on the hot path (docs/PERFORMANCE.md). A few quick tries; if the engine itself
+ * is down the customer gets a human instead.
+ */
+export const brain = proxyLocalActivities<Pick<ConversationActivities, 'understand'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 3, initialInterval: '500 milliseconds' },
+});
+
+export const summaries = proxyActivities<Pick<ConversationActivities, 'buildHandoffCard'>>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 3, initialInterval: '500 milliseconds' },
 });
@@ -24,11 +33,14 @@ const untilFixed = {
   retry: { initialInterval: '1 second', maximumInterval: '60 seconds' },
 } as const;
 
+/** Opening a conversation (the customer's profile, WeCom's session) is local too. */
+export const opening = proxyLocalActivities<Pick<ConversationActivities, 'openConversation'>>({
+  startToCloseTimeout: '45 seconds',
+  ...untilFixed,
+});
+
 export const wecom = proxyActivities<
-  Pick<
-    ConversationActivities,
-    'record' | 'openConversation' | 'setServiceState' | 'claimSession' | 'listServingServicers'
-  >
+  Pick<ConversationActivities, 'record' | 'setServiceState' | 'claimSession' | 'listServingServicers'>
 >({ startToCloseTimeout: '45 seconds', ...untilFixed });
 
 /** A turn's messages: several WeCom calls, with a heartbeat before each, so a lost worker is noticed in seconds. */

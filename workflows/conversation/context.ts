@@ -89,7 +89,8 @@ export class Conversation {
   async wait(phase: Carried['phase'], until: number, wake: () => boolean): Promise<'due' | 'woke'> {
     await this.applyActions(this);
     if (this.interrupted(phase)) return 'woke';
-    await this.records.flush();
+    // Only before actually sleeping: a turn that goes on at once writes its records with its delivery.
+    if (!wake()) await this.records.flush();
     await condition(
       () => wake() || this.actions.length > 0 || this.interrupted(phase) || this.continueAsNewDue(),
       Math.max(until - this.now(), 1),

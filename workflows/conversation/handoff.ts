@@ -3,7 +3,7 @@
 import type { HandoffReason } from '../../domain/policy';
 import type { Understanding } from '../../domain/understanding';
 import { replies } from '../../domain/replies';
-import { brain } from './activities';
+import { summaries } from './activities';
 import type { Conversation } from './context';
 import { enqueue } from './assignment';
 
@@ -14,7 +14,7 @@ export async function writeHandoffCard(
   understanding?: Understanding,
 ): Promise<void> {
   const d = c.d;
-  const { summary, modelWritten } = await brain
+  const { summary, modelWritten } = await summaries
     .buildHandoffCard({ reason, transcript: d.transcript, understanding, customer: d.customer })
     .catch(() => ({ summary: extractiveSummary(c), modelWritten: false }));
   d.handoff = {

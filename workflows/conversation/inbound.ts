@@ -67,6 +67,7 @@ export async function absorb(c: Conversation): Promise<InboundMessage[]> {
   const customer: InboundMessage[] = [];
   for (const message of batch) {
     if (message.origin === 'customer') {
+      if (answeredBefore(c, message)) continue;
       noteCustomerMessage(c, message);
       customer.push(message);
     } else {
@@ -74,6 +75,19 @@ export async function absorb(c: Conversation): Promise<InboundMessage[]> {
     }
   }
   return customer;
+}
+
+/**
+ * WeCom delivers at least once: a message the session before this one already handled can come
+ * again after that session has finished, and would open this one. It was written well before that
+ * session closed (the margin covers the difference between WeCom's clock and ours: losing a new
+ * message would be worse than answering an old one twice), unless that session handed it on itself.
+ */
+const CLOCK_MARGIN_MS = 2 * 60_000;
+
+function answeredBefore(c: Conversation, message: InboundMessage): boolean {
+  const closedAt = c.d.customer.lastSession?.closedAt;
+  return !message.forwarded && closedAt !== undefined && message.sendTime * 1000 < closedAt - CLOCK_MARGIN_MS;
 }
 
 async function handleNonCustomer(c: Conversation, message: InboundMessage): Promise<void> {

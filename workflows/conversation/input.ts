@@ -3,6 +3,7 @@
 import type { ConversationSettings } from '../../domain/conversationSettings';
 import type { PolicyConfig } from '../../domain/policy';
 import type { HumanMode } from '../conversationContract';
+import type { CustomerProfile } from '../../activities/session';
 import type { Carried } from './state';
 
 export interface ConversationInput {
@@ -16,6 +17,8 @@ export interface ConversationInput {
    * the history, so tuning policy.json changes new conversations and never replays of running ones.
    */
   policy?: PolicyConfig;
+  /** The customer as the inbox read them when it started this session (saves a look-up). */
+  customer?: CustomerProfile;
   /** Present when this run continues an earlier one (continue-as-new). */
   carried?: Carried;
   /** Present when a run of the first workflow version moved over (workflows/legacy/). */
