@@ -94,7 +94,7 @@ export function createApp({ config, temporal, log, wecomSink, actionAnswerWithin
     // The development slice: never in production.
     ...(config.NODE_ENV === 'production' ? [] : devEchoRoutes(temporal, config.TEMPORAL_TASK_QUEUE)),
     ...conversationRoutes(temporal, actionAnswerWithinMs),
-    ...agentRoutes(temporal),
+    ...agentRoutes(temporal, config.TEMPORAL_TASK_QUEUE),
     ...ticketRoutes(temporal),
     ...knowledgeBaseRoutes(),
     ...userRoutes(),

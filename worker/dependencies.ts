@@ -2,7 +2,9 @@
 // over the knowledge base in MongoDB (seeded from KB_FILE, rebuilt when operators edit it; hybrid
 // with the embedding server, lexical without it), the optional LLM, the demo agents, and a Temporal
 // client for the inbox's signal-with-start.
+import fs from 'node:fs';
 import type { Client } from '@temporalio/client';
+import { parseServiceLevels, type ServiceLevels } from '../domain/serviceLevels';
 import type { ActivityDeps } from '../activities';
 import type { KfApi } from '../activities/kfApi';
 import { loadKnowledgeBaseFile } from '../bot/kb';
@@ -19,6 +21,10 @@ import { WecomClient } from '../wecom/client';
 import { ensureIdempotencyIndexes } from '../db/indexes';
 
 const KB_RELOAD_MS = 30_000;
+
+function loadServiceLevels(file: string): ServiceLevels {
+  return parseServiceLevels(JSON.parse(fs.readFileSync(file, 'utf8')), file);
+}
 
 function unconfiguredKf(): KfApi {
   const fail = async (): Promise<never> => {
@@ -98,6 +104,7 @@ export async function buildActivityDeps(
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       humanMode: config.HUMAN_MODE,
       settings: config.CONVERSATION_SETTINGS,
+      serviceLevels: loadServiceLevels(config.SERVICE_LEVELS_FILE),
       understand: (text, recent) => understander.understand(text, recent),
       refine: llm
         ? (understood, text) =>

@@ -72,6 +72,12 @@ export interface HandoffCard {
   nickname?: string;
   transcript: TranscriptEntry[];
   at: number;
+  /** How hard it looks (0–5) and why (domain/complexity.ts). */
+  complexity?: { score: number; reasons: string[] };
+  /** Why routing chose the agent who has it (domain/routing.ts whyChosen). */
+  assignedWhy?: string[];
+  /** The summary was written by a language model (shown as such). */
+  modelWritten?: boolean;
 }
 
 export interface ConversationSnapshot {
@@ -98,6 +104,8 @@ export interface ConversationSnapshot {
   escalated?: boolean;
   /** Agents who let this conversation's first response lapse: never offered it again. */
   lapsedAgents?: string[];
+  /** While queued: its place in the queue and the expected wait, as the dispatcher last said. */
+  queuePlace?: { position: number; total: number; expectedWaitMs?: number; noAgentOnline: boolean };
 }
 
 // ---- the inbound signal (from the kf inbox) ----
@@ -118,7 +126,7 @@ export interface AgentAvailability {
 }
 /** The agent is away or offline: a conversation they hold goes back to the queue and is re-routed. */
 export const agentUnavailableSignal = defineSignal<[AgentAvailability]>('agentUnavailable');
-/** Capacity appeared (an agent came online): a queued conversation asks routing again at once. */
+/** Runs from before the dispatcher only: capacity appeared, ask routing again at once. */
 export const routingChangedSignal = defineSignal<[]>('routingChanged');
 
 // ---- agent actions (updates with validators) ----

@@ -251,7 +251,7 @@ export function registerActions(c: Conversation): void {
         const d = c.d;
         const { conversationId, openKfId, externalUserId } = c.state.id;
         const priority = req.priority ?? 'normal';
-        const dueAt = ticketDueAt(c.now(), priority, c.settings);
+        const dueAt = ticketDueAt(c.now(), priority, c.sla);
         const { ticketNo } = await tickets.createTicket({
           ticketId: `${conversationId}:${d.eventSeq + 1}`,
           conversationId,
