@@ -1,5 +1,7 @@
-// Leaving the bot: the handoff card the agent will see (summary, reason, intent, sentiment, the
-// customer), the event with its typed reason, and the conversation in the queue.
+// Leaving the bot: the handoff card the agent will see (summary, reason, intent, the mood that led
+// to it, the customer), the event with its typed reason, and the conversation in the queue. The
+// summary is the model's when one is configured and answers, else domain/handoffSummary.ts's.
+import { handoffSummary } from '../../domain/handoffSummary';
 import type { HandoffReason } from '../../domain/policy';
 import type { Understanding } from '../../domain/understanding';
 import { replies } from '../../domain/replies';
@@ -14,33 +16,44 @@ export async function writeHandoffCard(
   understanding?: Understanding,
 ): Promise<void> {
   const d = c.d;
-  const { summary, modelWritten } = await brain
-    .buildHandoffCard({ reason, transcript: d.transcript, understanding, customer: d.customer })
-    .catch(() => ({ summary: extractiveSummary(c), modelWritten: false }));
+  // What the bot answered last, else its best guess when it was a fair one (not a stray match).
+  const intent =
+    d.memory.lastAnsweredEntryId ??
+    (understanding && understanding.confidence >= c.policy.answerConfidenceWithQuestion
+      ? understanding.entryId
+      : undefined);
+  const entryIds = [...new Set([...(intent ? [intent] : []), ...d.memory.answeredEntryIds])];
+  const help = await brain
+    .buildHandoffCard({ reason, transcript: d.transcript, understanding, customer: d.customer, entryIds })
+    .catch(() => undefined);
+  const own = handoffSummary({
+    reason,
+    customerSaid: d.transcript.filter((t) => t.from === 'customer').map((t) => t.text),
+    memory: d.memory,
+    intent,
+    understanding,
+    entries: help?.entries ?? {},
+    skills: help?.skills ?? {},
+  });
+  // The model's summary when it wrote one; otherwise ours (also for histories recorded before).
+  const modelWritten = Boolean(help?.modelWritten && help.summary);
+  const summary = modelWritten ? help!.summary! : own.text;
   d.handoff = {
     reason,
     priority,
     summary,
     modelWritten,
-    // What the bot answered last, else its best guess when it was a fair one (not a stray match).
-    intent:
-      d.memory.lastAnsweredEntryId ??
-      (understanding && understanding.confidence >= c.policy.answerConfidenceWithQuestion
-        ? understanding.entryId
-        : undefined),
+    intent,
+    intentQuestion: intent ? help?.entries?.[intent]?.question : undefined,
     skill: d.skill,
-    sentiment: understanding?.sentiment?.negative ? 'negative' : 'neutral',
+    sentiment: own.mood,
+    sentimentTerms: own.moodTerms,
     customerTier: d.customer.tier,
     customerTags: d.customer.tags,
     nickname: d.customer.nickname,
     at: c.now(),
   };
-  c.records.add({ type: 'handoff', reason, priority, skill: d.skill, summary, intent: d.handoff.intent });
-}
-
-function extractiveSummary(c: Conversation): string {
-  const said = c.d.transcript.filter((t) => t.from === 'customer').map((t) => t.text);
-  return said.slice(-3).join(' / ') || '(no customer message yet)';
+  c.records.add({ type: 'handoff', reason, priority, skill: d.skill, summary, intent });
 }
 
 /** The bot hands the conversation to people: card, queue, and the customer told. */
