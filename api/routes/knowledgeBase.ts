@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { kbEntrySchema } from '../../bot/kb';
 import { KbEntryModel } from '../../db/models/kbEntry';
 import { KbSuggester } from '../kbSuggester';
-import { utf8Length, WECOM_TEXT_MAX_BYTES } from '../../domain/wecomText';
+import { wecomMessageText } from '../wecomMessageText';
 import { pageQuery } from '../pagination';
 import { defineRoute, type Route } from '../route';
 import { HttpError } from '../validate';
@@ -17,15 +17,7 @@ const editable = z.strictObject({
   skill: z.string().min(1).max(64),
   question: z.string().trim().min(1).max(200),
   similar: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
-  answer: z
-    .string()
-    .trim()
-    .min(1)
-    .max(WECOM_TEXT_MAX_BYTES)
-    .refine(
-      (text) => utf8Length(text) <= WECOM_TEXT_MAX_BYTES,
-      `must fit one WeCom message (${WECOM_TEXT_MAX_BYTES} bytes)`,
-    ),
+  answer: wecomMessageText,
 });
 
 const entryParams = z.object({ entryId: kbEntrySchema.shape.id.max(64) });

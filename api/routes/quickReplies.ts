@@ -7,11 +7,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import { insertOnce } from '../../db/insertOnce';
 import { QuickReplyModel, type QuickReply } from '../../db/models/quickReply';
-import { utf8Length, WECOM_TEXT_MAX_BYTES } from '../../domain/wecomText';
 import { seesEverything, type Principal } from '../auth/principal';
 import { pageQuery } from '../pagination';
 import { literalPattern } from '../literalPattern';
 import { defineRoute, type Route } from '../route';
+import { wecomMessageText } from '../wecomMessageText';
 import { HttpError } from '../validate';
 
 const STARTER_FILE = path.resolve(__dirname, '..', '..', 'kb', 'quick-replies.json');
@@ -22,15 +22,7 @@ const starterSchema = z.object({
 const replyParams = z.object({ replyId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 const content = {
   title: z.string().trim().min(1).max(40),
-  text: z
-    .string()
-    .trim()
-    .min(1)
-    .max(WECOM_TEXT_MAX_BYTES)
-    .refine(
-      (text) => utf8Length(text) <= WECOM_TEXT_MAX_BYTES,
-      `must fit one WeCom message (${WECOM_TEXT_MAX_BYTES} bytes)`,
-    ),
+  text: wecomMessageText,
 };
 
 const view = ({ _id, ...reply }: QuickReply & { _id?: unknown }) => reply;

@@ -5,7 +5,8 @@
 // grows with traffic is read on the timer. Each workspace gets its lists, its open conversation and
 // the agents as server-sent events, only when they changed, and `gone` when the open conversation
 // is no longer the viewer's. A conversation's snapshot is asked for again only when visibility
-// says it changed, or when someone may be typing in it (the viewer holds it, or has it open).
+// says it changed, or while someone looks at it: every tick when open in a workspace, every other
+// tick when held by an agent whose workspace is open (for the unread badges).
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from '../../config/logger';
 import { TicketModel } from '../../db/models/ticket';
@@ -27,6 +28,8 @@ const QUERY_DEADLINE_MS = 3000;
 /** A closed conversation left open in a workspace changes rarely (the survey): asked every this many ticks. */
 const CLOSED_EVERY = 10;
 const AGENTS_EVERY = 2;
+/** A conversation an agent holds but has not open (its row's unread badge) is asked every this many ticks. */
+const HELD_EVERY = 2;
 const ROSTER_PAGE = { limit: 500, offset: 0 };
 
 export interface Watcher {
@@ -133,7 +136,8 @@ export class WorkspaceHub {
       supervisorWatching ? listOpenConversations(temporal, taskQueue, ['bot', 'confirming'], BOT_LIMIT) : [],
     ]);
     const open = [...work, ...bot];
-    const holders = new Set(watchers.map((w) => w.caller.agentId).filter(Boolean));
+    // The agents watching hold conversations whose rows must show new messages soon (every other tick).
+    const holders = new Set(this.ticks % HELD_EVERY === 0 ? watchers.map((w) => w.caller.agentId).filter(Boolean) : []);
     const shown = new Set(watchers.map((w) => w.open).filter((id): id is string => Boolean(id)));
 
     const ask: { id: string; key: string }[] = [];

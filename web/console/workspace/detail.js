@@ -224,7 +224,7 @@ function render(c) {
   const box = $('.composer textarea', root);
   const allowed = c.mode === 'reply' ? can.reply : can.note;
   box.readOnly = !allowed;
-  box.placeholder = allowed ? PLACEHOLDER[c.mode] : c.mode === 'reply' ? '现在不能回复这个会话' : '现在不能添加备注';
+  box.placeholder = allowed ? PLACEHOLDER[c.mode] : c.mode === 'note' ? '现在不能添加备注' : cannotReply(c, can);
   $('.send', root).disabled = !allowed;
   $('.send', root).textContent = c.mode === 'reply' ? '发送' : '保存备注';
   $('.composer', root).classList.toggle('noting', c.mode === 'note');
@@ -248,6 +248,12 @@ function render(c) {
       hooks.onSeen();
     }
   }
+}
+
+function cannotReply(c, can) {
+  if (can.mine && c.snapshot?.humanMode === 'wecom') return '企业微信接待模式：请在企业微信中回复客户';
+  if (c.snapshot?.state === 'queued') return '接管后即可回复';
+  return '现在不能回复这个会话';
 }
 
 function renderTimers(c) {

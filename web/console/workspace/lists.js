@@ -76,6 +76,15 @@ export function renderLists(lists, { selected, onOpen }) {
     if (name === 'mine' || name === 'tickets') unreadTotal += rows.reduce((sum, row) => sum + unreadOf(row), 0);
   }
   document.title = unreadTotal > 0 ? `(${unreadTotal}) 客服工作台` : '客服工作台';
+  // In the sidebar's single column the lists are hidden behind the open conversation: its back
+  // button says how many unread messages wait elsewhere.
+  const back = $('.detail .back');
+  if (back) {
+    const elsewhere = [...(lists.mine ?? []), ...(lists.tickets ?? [])]
+      .filter((row) => row.conversationId !== selected)
+      .reduce((sum, row) => sum + unreadOf(row), 0);
+    back.textContent = elsewhere > 0 ? `‹ ${elsewhere > 9 ? '9+' : elsewhere}` : '‹';
+  }
   announceNew(lists.mine);
   tick($('.lists'));
 }
