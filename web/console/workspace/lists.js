@@ -35,7 +35,8 @@ function item(row, list, selected, onOpen) {
   if (row.conversationId === selected) li.classList.add('selected');
   const top = make('div', undefined, 'row-top');
   top.append(make('strong', row.nickname || row.externalUserId || row.conversationId, 'name'));
-  const unread = list === 'mine' || list === 'tickets' ? unreadOf(row) : 0;
+  // The open conversation is being read: no badge for it.
+  const unread = (list === 'mine' || list === 'tickets') && row.conversationId !== selected ? unreadOf(row) : 0;
   if (unread > 0) top.append(make('span', unread > 9 ? '9+' : String(unread), 'unread'));
   if (row.handoffReason) {
     top.append(make('span', word('handoffReasons', row.handoffReason), `reason p${row.priority ?? 1}`));
@@ -73,7 +74,9 @@ export function renderLists(lists, { selected, onOpen }) {
     );
     const count = $(`${selector}-count`);
     if (count) count.textContent = rows.length ? String(rows.length) : '';
-    if (name === 'mine' || name === 'tickets') unreadTotal += rows.reduce((sum, row) => sum + unreadOf(row), 0);
+    if (name === 'mine' || name === 'tickets') {
+      unreadTotal += rows.filter((row) => row.conversationId !== selected).reduce((sum, row) => sum + unreadOf(row), 0);
+    }
   }
   document.title = unreadTotal > 0 ? `(${unreadTotal}) 客服工作台` : '客服工作台';
   // In the sidebar's single column the lists are hidden behind the open conversation: its back
