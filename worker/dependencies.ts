@@ -61,8 +61,12 @@ export async function buildActivityDeps(
   const seeded = await seedKnowledgeBase(file);
   if (seeded > 0) log.info({ entries: seeded, file: config.KB_FILE }, 'knowledge base seeded into MongoDB');
   const embeddings = embeddingsFrom(config.embeddings);
+  // The entries' questions and skills, for the handoff card's readable intents.
+  let readable = new Map<string, { question: string; skill: string }>();
   const build = async (why: string) => {
-    const understander = await Understander.create(await loadKnowledgeBaseFromMongo(file), embeddings);
+    const kb = await loadKnowledgeBaseFromMongo(file);
+    const understander = await Understander.create(kb, embeddings);
+    readable = new Map(kb.entries.map((entry) => [entry.id, { question: entry.question, skill: entry.skill }]));
     const retrieval = understander.engine.semantics ? 'hybrid' : 'lexical';
     if (understander.semanticError) {
       log.warn(
@@ -113,6 +117,10 @@ export async function buildActivityDeps(
             )
         : undefined,
       summarize: llm ? ({ reason, transcript }) => llm.summarize(reason, transcript) : undefined,
+      describeEntries: (entryIds) => ({
+        entries: Object.fromEntries(entryIds.flatMap((id) => (readable.has(id) ? [[id, readable.get(id)!]] : []))),
+        skills: file.skills,
+      }),
       alertWebhookUrl: config.ALERT_WEBHOOK_URL,
     },
     close: () => clearInterval(reload),

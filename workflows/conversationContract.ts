@@ -65,8 +65,13 @@ export interface HandoffCard {
   priority: number;
   summary: string;
   intent?: string;
+  /** The intent's KB question (readable), when the knowledge base still has the entry. */
+  intentQuestion?: string;
   skill?: string;
+  /** The customer's mood that led to the handoff: negative, anxious, neutral, unknown (domain/handoffSummary.ts). */
   sentiment?: string;
+  /** The customer's words behind that mood. */
+  sentimentTerms?: string[];
   customerTier: string;
   customerTags: string[];
   nickname?: string;
@@ -106,6 +111,13 @@ export interface ConversationSnapshot {
   lapsedAgents?: string[];
   /** While queued: its place in the queue and the expected wait, as the dispatcher last said. */
   queuePlace?: { position: number; total: number; expectedWaitMs?: number; noAgentOnline: boolean };
+  /**
+   * Alerts already raised for a running timer (by its name in timersDue): when above 0 its due
+   * time is the next reminder, no longer the deadline itself.
+   */
+  breaches?: Record<string, number>;
+  /** While the agent has not answered: what the first-response deadline does (takes it away, or escalates). */
+  firstResponseLapse?: 'reassign' | 'escalate';
 }
 
 // ---- the inbound signal (from the kf inbox) ----
@@ -152,7 +164,12 @@ export interface TicketRequest extends ActionBase {
   title: string;
   description?: string;
   priority?: 'low' | 'normal' | 'high' | 'urgent';
+  /** When it is due (ms since the epoch); by default the priority's due time (settings.ticketDueHours). */
+  dueAt?: number;
 }
+
+/** How far ahead an agent may set a ticket's due time. */
+export const TICKET_DUE_MAX_MS = 90 * 24 * 3600_000;
 
 /**
  * Why an action was refused: the ApplicationFailure type of a rejected or failed update. The api

@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { setAgentStatus } from '../../activities/routing';
 import { announceAgentStatus, announceCapacity } from '../agentPresence';
 import { AgentModel } from '../../db/models/agent';
-import { heldConversations } from '../../db/models/agentSlot';
+import { agentRoster, agentView } from '../agentRoster';
 import { EventModel } from '../../db/models/event';
 import { seesEverything } from '../auth/principal';
 import { pageQuery } from '../pagination';
@@ -36,18 +36,7 @@ export function agentRoutes(temporal: Client, taskQueue: string): Route[] {
       access: 'user',
       query: z.object(pageQuery(200, 500)),
       async handle({ query, caller }) {
-        const agents = await AgentModel.find({}).sort({ agentId: 1 }).skip(query.offset).limit(query.limit).lean();
-        const held = await heldConversations(agents.map((agent) => agent.agentId));
-        return agents.map(({ _id, ...agent }) => {
-          const active = held.get(agent.agentId) ?? [];
-          const visible = seesEverything(caller) || agent.agentId === caller.agentId;
-          return {
-            ...agent,
-            activeConversations: visible ? active : undefined,
-            load: active.length,
-            freeSlots: Math.max(0, agent.capacity - active.length),
-          };
-        });
+        return (await agentRoster(query)).map((agent) => agentView(caller, agent));
       },
     }),
     defineRoute({

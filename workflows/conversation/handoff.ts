@@ -1,6 +1,8 @@
-// Leaving the bot: the handoff card the agent will see (summary, reason, intent, sentiment, the
-// customer, how complex it looks), the event with its typed reason, and the conversation in the
-// queue; outside business hours, a message left for the team instead.
+// Leaving the bot: the handoff card the agent will see (summary, reason, intent, the mood that led
+// to it, the customer, how complex it looks), the event with its typed reason, and the conversation
+// in the queue; outside business hours, a message left for the team instead. The summary is the
+// model's when one is configured and answers, else domain/handoffSummary.ts's.
+import { handoffSummary } from '../../domain/handoffSummary';
 import type { HandoffReason } from '../../domain/policy';
 import type { Understanding } from '../../domain/understanding';
 import { replies } from '../../domain/replies';
@@ -18,45 +20,50 @@ export async function writeHandoffCard(
   understanding?: Understanding,
 ): Promise<void> {
   const d = c.d;
-  // The problem this very message seems to name ("my camera is offline… get me a person") is a hint
-  // for routing: an agent with that skill is preferred, but it never keeps the customer waiting.
-  const named = understanding?.candidates[0];
-  if (named && !understanding?.gibberish && named.confidence >= c.policy.answerConfidence) d.skillHint = named.skill;
-  const { summary, modelWritten } = await summaries
-    .buildHandoffCard({ reason, transcript: d.transcript, understanding, customer: d.customer })
-    .catch(() => ({ summary: extractiveSummary(c), modelWritten: false }));
+  // A request for a person that names a problem ("我的摄像头一直离线…给我找个人") routes to that problem's
+  // skill; short of that, what the message seems to be about is a hint routing prefers.
+  if (understanding?.namedProblem) d.skill = understanding.namedProblem.skill;
+  const top = understanding?.candidates[0];
+  if (top && !understanding?.gibberish && top.confidence >= c.policy.answerConfidence) d.skillHint = top.skill;
+  // What the bot answered last, else its best guess when it was a fair one (not a stray match).
+  const intent =
+    d.memory.lastAnsweredEntryId ??
+    (understanding && understanding.confidence >= c.policy.answerConfidenceWithQuestion
+      ? understanding.entryId
+      : undefined);
+  const entryIds = [...new Set([...(intent ? [intent] : []), ...d.memory.answeredEntryIds])];
+  const help = await summaries
+    .buildHandoffCard({ reason, transcript: d.transcript, understanding, customer: d.customer, entryIds })
+    .catch(() => undefined);
+  const own = handoffSummary({
+    reason,
+    customerSaid: d.transcript.filter((t) => t.from === 'customer').map((t) => t.text),
+    memory: d.memory,
+    intent,
+    understanding,
+    entries: help?.entries ?? {},
+    skills: help?.skills ?? {},
+  });
+  // The model's summary when it wrote one; otherwise ours (also for histories recorded before).
+  const modelWritten = Boolean(help?.modelWritten && help.summary);
+  const summary = modelWritten ? help!.summary! : own.text;
   d.handoff = {
     reason,
     priority,
     summary,
     modelWritten,
-    // What the bot answered last, else its best guess when it was a fair one (not a stray match).
-    intent:
-      d.memory.lastAnsweredEntryId ??
-      (understanding && understanding.confidence >= c.policy.answerConfidenceWithQuestion
-        ? understanding.entryId
-        : undefined),
+    intent,
+    intentQuestion: intent ? help?.entries?.[intent]?.question : undefined,
     skill: d.skill ?? d.skillHint,
-    sentiment: understanding?.sentiment?.negative ? 'negative' : 'neutral',
+    sentiment: own.mood,
+    sentimentTerms: own.moodTerms,
     customerTier: d.customer.tier,
     customerTags: d.customer.tags,
     nickname: d.customer.nickname,
     at: c.now(),
     complexity: complexityNow(c, reason),
   };
-  c.records.add({
-    type: 'handoff',
-    reason,
-    priority,
-    skill: d.skill ?? d.skillHint,
-    summary,
-    intent: d.handoff.intent,
-  });
-}
-
-function extractiveSummary(c: Conversation): string {
-  const said = c.d.transcript.filter((t) => t.from === 'customer').map((t) => t.text);
-  return said.slice(-3).join(' / ') || '(no customer message yet)';
+  c.records.add({ type: 'handoff', reason, priority, skill: d.skill ?? d.skillHint, summary, intent });
 }
 
 /** The bot hands the conversation to people: card, queue, and the customer told. */

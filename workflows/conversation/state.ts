@@ -11,6 +11,7 @@ import {
   botDeadline,
   firstResponseDue,
   idleDue,
+  onFirstResponseLapse,
   queueDeadline,
   ticketDeadline,
   type SlaSettings,
@@ -319,6 +320,21 @@ export class ConversationState {
       escalated: d.escalated,
       lapsedAgents: [...d.lapsedAgents],
       ...(d.place ? { queuePlace: (({ news: _news, ...place }) => place)(d.place) } : {}),
+      breaches: this.breaches(),
+      firstResponseLapse:
+        d.phase === 'human' && d.human?.agentRepliedAt === undefined && !d.escalated
+          ? onFirstResponseLapse(d.reassignments, this.id.settings)
+          : undefined,
     };
+  }
+
+  /** How many alerts each running SLA timer has raised (the workspace says "overdue" past the first). */
+  private breaches(): Record<string, number> {
+    const d = this.d;
+    const raised: Record<string, number> = {};
+    if (d.phase === 'queued' && d.queue?.alerts) raised.queueWaitSla = d.queue.alerts;
+    if (d.phase === 'human' && d.human?.firstResponseAlerts) raised.firstResponseSla = d.human.firstResponseAlerts;
+    if (d.phase === 'ticket' && d.ticket?.lastAlertAt !== undefined) raised.ticketSla = 1;
+    return raised;
   }
 }
