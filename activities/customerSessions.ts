@@ -6,11 +6,13 @@
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { CustomerModel } from '../db/models/customer';
+import { profileOf, type CustomerProfile } from './session';
 import { MessageModel } from '../db/models/message';
 import { insertOnce } from '../db/insertOnce';
 import { parseMenuId } from '../domain/menus';
 import { defaultPolicyConfig } from '../domain/policy';
 import type { ConversationSettings } from '../domain/conversationSettings';
+import type { ServiceLevels } from '../domain/serviceLevels';
 import type { ConversationInput } from '../workflows/conversation/input';
 import {
   CONVERSATION_WORKFLOW,
@@ -26,6 +28,8 @@ export interface SessionDeps {
   taskQueue: string;
   humanMode: HumanMode;
   settings: ConversationSettings;
+  /** Service levels a new conversation starts with (it keeps them for its whole life). */
+  serviceLevels?: ServiceLevels;
 }
 
 const startsConversation = (message: InboundMessage) =>
@@ -34,13 +38,14 @@ const startsConversation = (message: InboundMessage) =>
 export function customerSessions(deps: SessionDeps) {
   const { temporal } = deps;
 
-  async function currentSession(openKfId: string, externalUserId: string): Promise<number> {
+  /** The customer (created on first contact): their current session and what a new one needs. */
+  async function currentCustomer(openKfId: string, externalUserId: string) {
     const customer = await CustomerModel.findOneAndUpdate(
       { openKfId, externalUserId },
       { $setOnInsert: { openKfId, externalUserId, session: 1, tier: 'normal', tags: [] } },
       { upsert: true, returnDocument: 'after' },
     ).lean();
-    return customer!.session;
+    return { session: customer!.session, profile: profileOf(customer) };
   }
 
   /** The customer's session number after `closed`, bumped once however many callers ask. */
@@ -66,7 +71,13 @@ export function customerSessions(deps: SessionDeps) {
   }
 
   /** Signal-with-start of the session, or of the next one when it has finished; the id used. */
-  async function startOrSignal(openKfId: string, externalUserId: string, session: number, messages: InboundMessage[]) {
+  async function startOrSignal(
+    openKfId: string,
+    externalUserId: string,
+    session: number,
+    messages: InboundMessage[],
+    customer?: CustomerProfile,
+  ) {
     for (let attempt = 0; attempt < 5; attempt++) {
       const workflowId = conversationWorkflowId(openKfId, externalUserId, session);
       const input: ConversationInput = {
@@ -76,6 +87,8 @@ export function customerSessions(deps: SessionDeps) {
         humanMode: deps.humanMode,
         settings: deps.settings,
         policy: defaultPolicyConfig,
+        ...(deps.serviceLevels ? { serviceLevels: deps.serviceLevels } : {}),
+        ...(customer ? { customer } : {}),
       };
       try {
         await temporal.workflow.signalWithStart(CONVERSATION_WORKFLOW, {
@@ -134,7 +147,7 @@ export function customerSessions(deps: SessionDeps) {
 
     /** One customer's messages from a sync_msg page into their conversation, and the transcript. */
     async deliverToCustomer(openKfId: string, externalUserId: string, messages: InboundMessage[]): Promise<void> {
-      const session = await currentSession(openKfId, externalUserId);
+      const { session, profile } = await currentCustomer(openKfId, externalUserId);
       // A survey click belongs to the session that asked, running or not; it never starts one.
       const surveys = messages.filter((m) => parseMenuId(m.menuId)?.menu === 'survey');
       for (const click of surveys) {
@@ -151,7 +164,7 @@ export function customerSessions(deps: SessionDeps) {
       if (rest.length === 0) return;
       let conversationId = conversationWorkflowId(openKfId, externalUserId, session);
       if (rest.some(startsConversation)) {
-        conversationId = await startOrSignal(openKfId, externalUserId, session, rest);
+        conversationId = await startOrSignal(openKfId, externalUserId, session, rest, profile);
       } else {
         // Events for a session that no longer runs (a late msg_send_fail) drive nothing, but
         // stay in the transcript.
@@ -168,7 +181,8 @@ export function customerSessions(deps: SessionDeps) {
       messages: InboundMessage[];
     }): Promise<string> {
       const next = await nextSession(req.openKfId, req.externalUserId, req.closedSession);
-      const conversationId = await startOrSignal(req.openKfId, req.externalUserId, next, req.messages);
+      const forwarded = req.messages.map((m) => ({ ...m, forwarded: true }));
+      const conversationId = await startOrSignal(req.openKfId, req.externalUserId, next, forwarded);
       // The transcript moves with them: the next session is where they were answered.
       await MessageModel.updateMany({ msgid: { $in: req.messages.map((m) => m.msgid) } }, { $set: { conversationId } });
       return conversationId;

@@ -1,11 +1,10 @@
 // The kf inbox's side effects: reading kf/sync_msg a page at a time and handing each customer's
-// messages to their conversation. A page waits in MongoDB between the two steps (kf_inbox_pages),
-// delivery heartbeats after every customer and resumes from its heartbeat when retried, and the
-// account's cursor is saved only after the page it ends has been delivered: a restarted inbox
-// re-reads at most one page, never three days (WECOM.md: losing the cursor replays them).
+// messages to their conversation, in one activity per page: delivery heartbeats after every
+// customer and resumes from its heartbeat when retried, and the account's cursor is saved only
+// after the page it ends has been delivered: a restarted inbox re-reads at most one page, never
+// three days (WECOM.md: losing the cursor replays them).
 import { Context } from '@temporalio/activity';
 import { KfAccountModel } from '../db/models/kfAccount';
-import { KfInboxPageModel } from '../db/models/kfInboxPage';
 import { MessageModel } from '../db/models/message';
 import type { InboundMessage } from '../workflows/conversationContract';
 import { errcodeOf, type KfApi } from './kfApi';
@@ -17,8 +16,9 @@ export interface InboxDeps extends SessionDeps {
 }
 
 export interface SyncedPage {
-  pageId: string;
-  msgids: string[];
+  /** Messages delivered from this page, and the customers they came from. */
+  delivered: number;
+  customers: number;
   nextCursor?: string;
   hasMore: boolean;
   /** The callback token was refused (95007): the page was read without it. */
@@ -36,7 +36,7 @@ export function createInboxActivities(deps: InboxDeps) {
   const { kf } = deps;
   const sessions = customerSessions(deps);
 
-  async function readPage(req: { openKfId: string; cursor?: string; token?: string }) {
+  async function readPage(req: { openKfId: string; cursor?: string; token?: string }, limit = PAGE_LIMIT) {
     let tokenRejected = false;
     let cursorReset = false;
     let { cursor, token } = req;
@@ -46,7 +46,7 @@ export function createInboxActivities(deps: InboxDeps) {
           open_kfid: req.openKfId,
           cursor,
           token: token || undefined,
-          limit: PAGE_LIMIT,
+          limit,
         });
         return { page, tokenRejected, cursorReset };
       } catch (error) {
@@ -77,6 +77,23 @@ export function createInboxActivities(deps: InboxDeps) {
     ).catch(() => undefined);
   }
 
+  /** The cursor-reset page minus what was delivered before (by send time, then by stored msgid). */
+  async function undelivered(openKfId: string, messages: CustomerInbound[]): Promise<CustomerInbound[]> {
+    const account = await KfAccountModel.findOne({ openKfId }).lean();
+    const upTo = account?.deliveredUpTo ?? 0;
+    const recent = messages.filter((m) => m.message.sendTime >= upTo);
+    // A bounded look-up on a rare path (WeCom refused the cursor), never the hot one.
+    const stored = await MessageModel.find({ msgid: { $in: recent.map((m) => m.message.msgid) } }, { msgid: 1 }).lean();
+    const known = new Set(stored.map((m) => m.msgid));
+    await KfAccountModel.updateOne({ openKfId }, { $inc: { cursorResets: 1 } });
+    const left = recent.filter((m) => !known.has(m.message.msgid));
+    Context.current().log.warn('WeCom refused the sync cursor; re-read the last three days', {
+      openKfId,
+      undelivered: left.length,
+    });
+    return left;
+  }
+
   return {
     /** Where a (re)started inbox resumes: the cursor saved after the last delivered page. */
     async loadInboxCursor(req: { openKfId: string }): Promise<{ cursor?: string }> {
@@ -84,51 +101,52 @@ export function createInboxActivities(deps: InboxDeps) {
       return { cursor: account?.cursor ?? undefined };
     },
 
-    async syncKfPage(req: { openKfId: string; cursor?: string; token?: string }): Promise<SyncedPage> {
+    /**
+     * One sync_msg page read and delivered, customer by customer with a heartbeat after each, then
+     * the cursor saved. The page never becomes a Temporal payload; a retry reads the same page again
+     * (same cursor, same size) and resumes after the customers its heartbeat says were delivered.
+     */
+    async syncAndDeliver(req: { openKfId: string; cursor?: string; token?: string }): Promise<SyncedPage> {
+      const resume = Context.current().info.heartbeatDetails as { customers: number; pageSize: number } | undefined;
       let read;
       try {
-        read = await readPage(req);
+        read = await readPage(req, resume?.pageSize);
       } catch (error) {
         await noteSyncFailure(req.openKfId, error);
         throw error;
       }
       const { page, tokenRejected, cursorReset } = read;
+      const pageSize = page.msg_list.length;
       let messages = page.msg_list.map(normalizeKfMessage).filter((m): m is CustomerInbound => m !== undefined);
-      if (cursorReset) {
-        const account = await KfAccountModel.findOne({ openKfId: req.openKfId }).lean();
-        const upTo = account?.deliveredUpTo ?? 0;
-        const recent = messages.filter((m) => m.message.sendTime >= upTo);
-        const stored = await MessageModel.find(
-          { msgid: { $in: recent.map((m) => m.message.msgid) } },
-          { msgid: 1 },
-        ).lean();
-        const known = new Set(stored.map((m) => m.msgid));
-        messages = recent.filter((m) => !known.has(m.message.msgid));
-        await KfAccountModel.updateOne({ openKfId: req.openKfId }, { $inc: { cursorResets: 1 } });
-        Context.current().log.warn('WeCom refused the sync cursor; re-read the last three days', {
-          openKfId: req.openKfId,
-          undelivered: messages.length,
-        });
+      if (cursorReset) messages = await undelivered(req.openKfId, messages);
+
+      const byCustomer = new Map<string, InboundMessage[]>();
+      for (const { externalUserId, message } of messages) {
+        byCustomer.set(externalUserId, [...(byCustomer.get(externalUserId) ?? []), message]);
       }
-      const pageId = `${req.openKfId}:${req.cursor ?? 'start'}:${page.next_cursor ?? ''}`;
-      await KfInboxPageModel.updateOne(
-        { _id: pageId },
-        // JSON drops the undefined fields a BSON round trip would turn into nulls.
-        { $set: { openKfId: req.openKfId, messages: JSON.parse(JSON.stringify(messages)), createdAt: new Date() } },
-        { upsert: true },
-      );
+      const customers = [...byCustomer.keys()];
+      for (let i = resume?.customers ?? 0; i < customers.length; i++) {
+        await sessions.deliverToCustomer(req.openKfId, customers[i]!, byCustomer.get(customers[i]!)!);
+        Context.current().heartbeat({ customers: i + 1, pageSize });
+      }
+      const newest = messages.reduce((max, m) => Math.max(max, m.message.sendTime), 0);
       await KfAccountModel.updateOne(
         { openKfId: req.openKfId },
         {
-          $set: { lastSyncAt: new Date(), lastSyncOkAt: new Date() },
+          $set: {
+            lastSyncAt: new Date(),
+            lastSyncOkAt: new Date(),
+            ...(page.next_cursor ? { cursor: page.next_cursor } : {}),
+          },
           $unset: { lastSyncError: 1, syncFailingSince: 1 },
           $inc: { syncs: 1 },
+          ...(newest > 0 ? { $max: { deliveredUpTo: newest } } : {}),
         },
         { upsert: true },
       );
       return {
-        pageId,
-        msgids: messages.map((m) => m.message.msgid),
+        delivered: messages.length,
+        customers: customers.length,
         nextCursor: page.next_cursor || undefined,
         hasMore: page.has_more === 1,
         tokenRejected,
@@ -136,38 +154,7 @@ export function createInboxActivities(deps: InboxDeps) {
       };
     },
 
-    /**
-     * Delivers the page's messages with these msgids (the inbox drops those it has seen), one
-     * customer at a time with a heartbeat after each, then saves the cursor and forgets the page.
-     */
-    async deliverKfPage(req: { openKfId: string; pageId: string; msgids: string[]; cursorAfter?: string }) {
-      const doc = await KfInboxPageModel.findOne({ _id: req.pageId }).lean();
-      const wanted = new Set(req.msgids);
-      const messages = ((doc?.messages ?? []) as CustomerInbound[]).filter((m) => wanted.has(m.message.msgid));
-      const byCustomer = new Map<string, InboundMessage[]>();
-      for (const { externalUserId, message } of messages) {
-        byCustomer.set(externalUserId, [...(byCustomer.get(externalUserId) ?? []), message]);
-      }
-      const customers = [...byCustomer.keys()];
-      const done = (Context.current().info.heartbeatDetails as number | undefined) ?? 0;
-      for (let i = done; i < customers.length; i++) {
-        await sessions.deliverToCustomer(req.openKfId, customers[i]!, byCustomer.get(customers[i]!)!);
-        Context.current().heartbeat(i + 1);
-      }
-      const newest = messages.reduce((max, m) => Math.max(max, m.message.sendTime), 0);
-      await KfAccountModel.updateOne(
-        { openKfId: req.openKfId },
-        {
-          ...(req.cursorAfter ? { $set: { cursor: req.cursorAfter } } : {}),
-          ...(newest > 0 ? { $max: { deliveredUpTo: newest } } : {}),
-        },
-        { upsert: true },
-      );
-      await KfInboxPageModel.deleteOne({ _id: req.pageId });
-      return { delivered: messages.length, customers: customers.length };
-    },
-
-    // ---- kept for inbox runs started before pages were stored (workflows/legacy/kfInboxWorkflow.ts)
+    // ---- kept for inbox runs of the first version (workflows/legacy/kfInboxWorkflow.ts)
     async syncKfMessages(req: { openKfId: string; cursor?: string; token?: string }) {
       const { page, tokenRejected } = await readPage(req);
       Context.current().heartbeat();

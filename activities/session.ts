@@ -1,7 +1,7 @@
 // The customer and their WeCom session at the start of a conversation, and the session moves
 // (kf/service_state/trans) the conversation makes later. WeCom's answer is the truth: a session a
 // servicer already holds stays theirs, and a refused move is reported, never thrown.
-import { CustomerModel } from '../db/models/customer';
+import { CustomerModel, type Customer } from '../db/models/customer';
 import type { WecomServiceState, WecomSession } from '../domain/wecomSession';
 import type { SessionContext } from './outbound';
 import { errcodeOf, type KfApi } from './kfApi';
@@ -14,13 +14,52 @@ export interface CustomerProfile {
   lastAgentId?: string;
   /** The session before this one, when it closed. */
   lastSession?: SessionContext;
+  /** WeCom's profile (nickname…) has been fetched once (kf/customer/batchget). */
+  profileFetched?: boolean;
+}
+
+/** What the conversation needs of a customer document (the inbox hands it over when it has one). */
+export function profileOf(doc: Partial<Customer> | null | undefined): CustomerProfile {
+  const last = doc?.lastSession;
+  return {
+    tier: doc?.tier ?? 'normal',
+    tags: doc?.tags ?? [],
+    nickname: doc?.nickname ?? undefined,
+    lastAgentId: doc?.lastAgentId ?? undefined,
+    lastSession: last?.conversationId
+      ? {
+          conversationId: last.conversationId,
+          closedAt: last.closedAt ?? 0,
+          closedReason: last.closedReason ?? '',
+          recentCustomerTurns: last.recentCustomerTurns ?? [],
+          lastAnsweredEntryId: last.lastAnsweredEntryId ?? undefined,
+          handoffReason: last.handoffReason ?? undefined,
+          agentId: last.agentId ?? undefined,
+          csat: last.csat ?? undefined,
+          servedBy: last.servedBy ?? undefined,
+          skill: last.skill ?? undefined,
+          topic: last.topic ?? undefined,
+          answered: last.answered ?? undefined,
+          abandoned: last.abandoned ?? undefined,
+        }
+      : undefined,
+    profileFetched: Boolean(doc?.profileFetchedAt),
+  };
 }
 
 export function createSessionActivities({ kf }: { kf: KfApi }) {
-  async function loadCustomer(req: { openKfId: string; externalUserId: string }): Promise<CustomerProfile> {
-    const existing = await CustomerModel.findOne({ openKfId: req.openKfId, externalUserId: req.externalUserId }).lean();
-    let nickname = existing?.nickname ?? undefined;
-    if (!existing?.profileFetchedAt) {
+  async function loadCustomer(req: {
+    openKfId: string;
+    externalUserId: string;
+    known?: CustomerProfile;
+  }): Promise<CustomerProfile> {
+    // The inbox read the customer a moment ago: no second look-up of a collection that grows.
+    const existing = req.known
+      ? undefined
+      : await CustomerModel.findOne({ openKfId: req.openKfId, externalUserId: req.externalUserId }).lean();
+    const profile = req.known ?? profileOf(existing);
+    let nickname = profile.nickname;
+    if (!profile.profileFetched) {
       try {
         const [profile] = await kf.batchGetCustomers([req.externalUserId]);
         if (profile) {
@@ -43,30 +82,7 @@ export function createSessionActivities({ kf }: { kf: KfApi }) {
         // The profile is a nicety: a conversation never waits on it.
       }
     }
-    const last = existing?.lastSession;
-    return {
-      tier: existing?.tier ?? 'normal',
-      tags: existing?.tags ?? [],
-      nickname: nickname ?? undefined,
-      lastAgentId: existing?.lastAgentId ?? undefined,
-      lastSession: last?.conversationId
-        ? {
-            conversationId: last.conversationId,
-            closedAt: last.closedAt ?? 0,
-            closedReason: last.closedReason ?? '',
-            recentCustomerTurns: last.recentCustomerTurns ?? [],
-            lastAnsweredEntryId: last.lastAnsweredEntryId ?? undefined,
-            handoffReason: last.handoffReason ?? undefined,
-            agentId: last.agentId ?? undefined,
-            csat: last.csat ?? undefined,
-            servedBy: last.servedBy ?? undefined,
-            skill: last.skill ?? undefined,
-            topic: last.topic ?? undefined,
-            answered: last.answered ?? undefined,
-            abandoned: last.abandoned ?? undefined,
-          }
-        : undefined,
-    };
+    return { ...profile, nickname: nickname ?? undefined, profileFetched: true };
   }
 
   /** Moves the WeCom session; a refused move (95016 …) is reported with the errcode, not thrown. */
@@ -91,20 +107,17 @@ export function createSessionActivities({ kf }: { kf: KfApi }) {
     }
   }
 
-  /** The session as WeCom has it, taken to 1 (our API) when it is new or ended, so the bot may answer. */
+  /**
+   * The session taken to 1 (our API) so the bot may answer. A new session is in state 0 (the
+   * customer just wrote), so the move is tried first; when WeCom refuses it (a servicer holds the
+   * session, it waits in the pool, it is already ours) the state is read instead of guessed.
+   */
   async function claimSession(req: { openKfId: string; externalUserId: string }): Promise<WecomSession> {
-    const current = await kf.getServiceState({ open_kfid: req.openKfId, external_userid: req.externalUserId });
-    const state = current.service_state as WecomServiceState;
-    if (state === 2 || state === 3 || state === 1) {
-      return state === 3 ? { state, servicer: current.servicer_userid } : { state };
-    }
     const moved = await setServiceState({ ...req, state: 1 });
     if (moved.ok) return { state: 1 };
-    // Someone moved it first (a servicer took it): read again rather than guess.
     const now = await kf.getServiceState({ open_kfid: req.openKfId, external_userid: req.externalUserId });
-    return now.service_state === 3
-      ? { state: 3, servicer: now.servicer_userid }
-      : { state: now.service_state as WecomServiceState };
+    const state = now.service_state as WecomServiceState;
+    return state === 3 ? { state, servicer: now.servicer_userid } : { state };
   }
 
   return {
@@ -113,7 +126,7 @@ export function createSessionActivities({ kf }: { kf: KfApi }) {
     claimSession,
 
     /** A new conversation: who the customer is, and who holds their WeCom session now. */
-    async openConversation(req: { openKfId: string; externalUserId: string }) {
+    async openConversation(req: { openKfId: string; externalUserId: string; known?: CustomerProfile }) {
       const [customer, wecom] = await Promise.all([loadCustomer(req), claimSession(req)]);
       return { customer, wecom };
     },

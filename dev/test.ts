@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onShutdown } from './lifeline';
+import { ensureBrowser } from './browser';
 import { ensureTestServer, ensureTools } from './setup';
 import { run, step } from './run';
 import { freePort, startEmbeddingServer, startTemporal, type Service } from './services';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   const backend = storeBackend();
   await ensureTools(backend);
   await ensureTestServer();
+  if (files.some((file) => file.includes(`${path.sep}browser${path.sep}`))) await ensureBrowser();
   const logDir = path.join(DATA_DIR, 'test-logs');
   fs.mkdirSync(logDir, { recursive: true });
   const services: Service[] = [];

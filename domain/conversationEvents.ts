@@ -41,7 +41,14 @@ export type ConversationEvent =
   | { type: 'recontact'; previous: PreviousSession; minutesSinceClose: number }
   /** …and asks about the same topic again: the earlier session did not settle it. */
   | { type: 'recontact_same_topic'; previous: PreviousSession; minutesSinceClose: number; topic: string }
-  | { type: 'bot_answer'; kbEntryId: string; confidence: number; nextBest: boolean; question?: string }
+  | {
+      type: 'bot_answer';
+      kbEntryId: string;
+      confidence: number;
+      nextBest: boolean;
+      question?: string;
+      whileQueued?: boolean;
+    }
   /** The customer said an answer did not help ("没解决", or the menu's 未解决). */
   | { type: 'answer_rejected'; kbEntryId: string; msgid?: string; question?: string }
   /** The bot could not place a question (it asked again, or handed off for low confidence). */
@@ -60,7 +67,7 @@ export type ConversationEvent =
       afterAnswer?: boolean;
       question?: string;
     }
-  | { type: 'assigned'; agentId: string; waitSeconds: number; by?: Actor; reason?: string }
+  | { type: 'assigned'; agentId: string; waitSeconds: number; by?: Actor; reason?: string; why?: string[] }
   | { type: 'assign_failed'; agentId: string; errcode?: number }
   | { type: 'entered_wecom_pool' }
   | { type: 'pool_refused'; errcode?: number }
@@ -109,6 +116,10 @@ export type ConversationEvent =
   | { type: 'csat'; score: string; agentId?: string }
   | { type: 'end_session_failed'; errcode?: number }
   | { type: 'forwarded_to_next_session'; count: number; conversationId: string }
-  | { type: 'stale_menu_click'; menuId: string };
+  | { type: 'stale_menu_click'; menuId: string }
+  | { type: 'queue_position'; position: number; expectedWaitMs?: number; noAgentOnline: boolean }
+  | { type: 'wait_cancelled' }
+  | { type: 'left_message'; ticketNo: string; why: 'outside_hours' | 'no_agent' | 'customer_chose' }
+  | { type: 'priority_raised'; priority: number; why: string };
 
 export type ConversationEventType = ConversationEvent['type'];

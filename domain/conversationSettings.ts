@@ -42,7 +42,7 @@ export const conversationSettingsSchema = z.object({
   /** Continue-as-new once the history has this many events (or the server suggests it). */
   continueAsNewAfterEvents: z.number().int().min(50).default(2000),
   /** Transcript entries kept in workflow state (the full transcript is in MongoDB). */
-  transcriptInState: z.number().int().min(10).default(200),
+  transcriptInState: z.number().int().min(10).default(60),
 });
 
 export type ConversationSettings = z.infer<typeof conversationSettingsSchema>;

@@ -19,6 +19,8 @@ import type { KbEngines } from '../kbEngine';
 /** The page waits for the answer: a bounded replay (the CLI reads more). */
 const REPLAY_MAX_MESSAGES = 5000;
 import { utf8Length, WECOM_TEXT_MAX_BYTES } from '../../domain/wecomText';
+import { KbSuggester } from '../kbSuggester';
+import { wecomMessageText } from '../wecomMessageText';
 import { pageQuery } from '../pagination';
 import { defineRoute, type Route } from '../route';
 import { HttpError } from '../validate';
@@ -28,15 +30,7 @@ export const editable = z.strictObject({
   skill: z.string().min(1).max(64),
   question: z.string().trim().min(1).max(200),
   similar: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
-  answer: z
-    .string()
-    .trim()
-    .min(1)
-    .max(WECOM_TEXT_MAX_BYTES)
-    .refine(
-      (text) => utf8Length(text) <= WECOM_TEXT_MAX_BYTES,
-      `must fit one WeCom message (${WECOM_TEXT_MAX_BYTES} bytes)`,
-    ),
+  answer: wecomMessageText,
 });
 
 const entryParams = z.object({ entryId: kbEntrySchema.shape.id.max(64) });
@@ -44,7 +38,20 @@ const entryParams = z.object({ entryId: kbEntrySchema.shape.id.max(64) });
 const view = ({ _id, ...entry }: { _id: unknown } & Record<string, unknown>) => entry;
 
 export function knowledgeBaseRoutes(engines: KbEngines): Route[] {
+  const suggester = new KbSuggester();
   return [
+    defineRoute({
+      method: 'get',
+      path: '/api/kb/suggestions',
+      tag: 'knowledge base',
+      summary: 'Knowledge-base answers for a customer’s question (suggestions for the agent)',
+      access: 'user',
+      query: z.object({
+        text: z.string().trim().min(1).max(500),
+        limit: z.coerce.number().int().min(1).max(3).default(3),
+      }),
+      handle: ({ query }) => suggester.suggest(query.text, query.limit),
+    }),
     defineRoute({
       method: 'get',
       path: '/api/kb/entries',

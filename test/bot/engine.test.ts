@@ -47,6 +47,12 @@ describe('human requests', () => {
   ]) {
     it(`"${text}" does not`, () => assert.equal(engine.understand(text).humanRequest, false));
   }
+  it('a request that also names a problem carries that problem (its skill routes the handoff)', () => {
+    assert.equal(engine.understand('我的摄像头一直离线，给我找个人').namedProblem?.skill, 'tech');
+    assert.equal(engine.understand('运费怎么算？转人工').namedProblem?.skill, 'logistics');
+    for (const text of ['我要人工客服', '转人工', '快给我转人工！！', '叫你们领导来'])
+      assert.equal(engine.understand(text).namedProblem, undefined, text);
+  });
 });
 
 describe('risk and sentiment', () => {
@@ -165,6 +171,27 @@ describe('dialogue policy', () => {
   });
   it('hands a VIP who is not understood to a human at once', () => {
     assert.deepEqual(firstTurn('我的猫不吃饭怎么办', 'vip'), { kind: 'handoff', reason: 'vip', priority: 4 });
+  });
+  it('right after a session with a person (or a bad rating), what the bot cannot place goes back to people', () => {
+    const unplaced = engine.understand('客服就问了一句就结束了？');
+    const turn = (previousSession?: { minutesSinceClose: number; hadHuman: boolean; csat?: string }) =>
+      decide({ state: 'bot', understanding: unplaced, memory: initialMemory(), previousSession }).decision;
+    assert.deepEqual(turn({ minutesSinceClose: 2, hadHuman: true }), {
+      kind: 'handoff',
+      reason: 'follow_up',
+      priority: 1,
+    });
+    assert.equal(turn({ minutesSinceClose: 3, hadHuman: false, csat: 'dissatisfied' }).kind, 'handoff');
+    assert.equal(turn({ minutesSinceClose: 90, hadHuman: true }).kind, 'clarify', 'long after, a fresh start');
+    assert.equal(turn({ minutesSinceClose: 2, hadHuman: false, csat: 'satisfied' }).kind, 'clarify');
+    assert.equal(turn().kind, 'clarify');
+    const understood = decide({
+      state: 'bot',
+      understanding: engine.understand('运费怎么算'),
+      memory: initialMemory(),
+      previousSession: { minutesSinceClose: 2, hadHuman: true },
+    }).decision;
+    assert.equal(understood.kind, 'answer', 'a question the bot knows is still answered');
   });
   it('is deterministic: the same input gives the same decision', () => {
     assert.deepEqual(firstTurn('退款多久到账'), firstTurn('退款多久到账'));

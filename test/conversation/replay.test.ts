@@ -3,7 +3,9 @@
 // test/conversation/wecomMode.test.ts test/conversation/tickets.test.ts`) replay against the
 // current workflow code. A change that would break conversations already running fails here.
 // Histories recorded before a behaviour change guarded by patched() stay here under their own name
-// (e.g. *-before-servicer-directory), so the old path keeps replaying too.
+// (e.g. *-before-servicer-directory), so the old path keeps replaying too; v1-* are runs of the first
+// workflow version (workflows/legacy/), v1-moved-to-current one that moved over; *-before-dispatcher ran
+// before the queue became the dispatcher's (workflows/conversation/versions.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
@@ -14,6 +16,10 @@ describe('workflow replay', () => {
   it('replays every recorded conversation history without non-determinism', async () => {
     const histories = savedHistories();
     assert.ok(histories.length >= 5, 'recorded histories are committed in test/fixtures/histories');
+    const types = new Set(
+      histories.map((h) => h.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name),
+    );
+    assert.deepEqual([...types].sort(), ['conversation', 'conversationWorkflow'], 'both versions are replayed');
     const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories);
     let replayed = 0;
     for await (const result of results) {

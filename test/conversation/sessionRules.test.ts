@@ -120,7 +120,7 @@ describe('WeCom session rules and conversation edges (time-skipping)', () => {
     assert.equal(context?.agentId, agentId);
 
     // The next session (same customer, moments later) hands a message it cannot place back to people.
-    const next = await timeline.start('wmUnhappy');
+    const next = await timeline.start('wmUnhappy', { session: 2 });
     await next.say('客服就问了一句就结束了？');
     const handed = await next.until('handed off', (s) => s.state === 'queued' || s.state === 'human');
     assert.equal(handed.handoff?.reason, 'follow_up');

@@ -1,4 +1,4 @@
-// Headless Chromium for the browser tests (the Debian package .ci/run installs), and where their
+// Headless Chromium for the browser tests (the Debian package `npm test` installs), and where their
 // screenshots go for a person to look at.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -9,7 +9,7 @@ export const SHOTS = path.resolve(__dirname, '..', '..', '.data', 'screenshots')
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function launchChromium(): Promise<Browser> {
-  assert.ok(fs.existsSync(CHROMIUM), `Chromium is expected at ${CHROMIUM} (.ci/run installs the Debian package)`);
+  assert.ok(fs.existsSync(CHROMIUM), `Chromium is expected at ${CHROMIUM} (npm test installs the Debian package)`);
   fs.mkdirSync(SHOTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,

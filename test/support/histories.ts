@@ -10,9 +10,15 @@ import { temporal } from '@temporalio/proto';
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'fixtures', 'histories');
 const History = temporal.api.history.v1.History;
 
-export async function maybeRecordHistory(client: Client, workflowId: string, name: string): Promise<void> {
+/** Saves the workflow's history (its latest run, or the run given) when RECORD_HISTORIES=1. */
+export async function maybeRecordHistory(
+  client: Client,
+  workflowId: string,
+  name: string,
+  runId?: string,
+): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   fs.mkdirSync(HISTORIES_DIR, { recursive: true });
   fs.writeFileSync(
     path.join(HISTORIES_DIR, `${name}.history.pb`),

@@ -65,6 +65,24 @@ describe('WeCom kf client ↔ sandbox', () => {
     await assert.rejects(client.listAccounts(), errcode(-1));
   });
 
+  it('gives up within its time budget, so the calling activity times out after the client, never before', async () => {
+    await sandbox.control('/sandbox/faults', { path: 'kf/account/list', kind: 'delay', delayMs: 1500, times: 10 });
+    const slow = new WecomClient({
+      baseUrl: sandbox.url,
+      corpId: sandboxCredentials.corpId,
+      secret: sandboxCredentials.secret,
+      retryDelayMs: 10,
+      timeoutMs: 1000,
+      budgetMs: 2500,
+    });
+    await slow.accessToken(true);
+    const started = Date.now();
+    await assert.rejects(slow.listAccounts());
+    const took = Date.now() - started;
+    assert.ok(took < 2800, `gave up after ${took} ms (budget 2500)`);
+    assert.ok(calls('kf/account/list').length <= 2, 'no attempt that could not finish within the budget');
+  });
+
   it('syncs messages with cursor, token and has_more paging', async () => {
     const user = customer();
     for (let i = 0; i < 3; i++) await sandbox.control(`/sandbox/customers/${user}/messages`, { text: `消息${i}` });

@@ -6,8 +6,10 @@ import { condition, workflowInfo } from '@temporalio/workflow';
 import { conversationSettingsSchema } from '../../domain/conversationSettings';
 import type { SlaKind } from '../../domain/conversationEvents';
 import { defaultPolicyConfig, type PolicyConfig } from '../../domain/policy';
+import { noServiceLevels } from '../../domain/serviceLevels';
 import type { ConversationInput } from './input';
 import { noteBotReplied } from './facts';
+import { returnStaleOffers } from './dispatch';
 import { Outbound } from './outbound';
 import { Records } from './records';
 import { alerts } from './activities';
@@ -41,8 +43,10 @@ export class Conversation {
         session: input.session,
         humanMode: input.humanMode,
         settings,
+        levels: input.serviceLevels ?? noServiceLevels,
       },
-      carried ?? initialCarried(workflowNow()),
+      // A run carried over from an older version may lack fields added since.
+      carried ? { ...carried, staleOffers: carried.staleOffers ?? [] } : initialCarried(workflowNow()),
     );
     this.policy = input.policy ?? defaultPolicyConfig;
     this.records = new Records(this.state, () => this.now());
@@ -61,6 +65,11 @@ export class Conversation {
 
   get settings() {
     return this.state.id.settings;
+  }
+
+  /** The SLAs of the customer's tier, counted in the kf account's business time. */
+  get sla() {
+    return this.state.sla();
   }
 
   now(): number {
@@ -91,12 +100,19 @@ export class Conversation {
   async wait(phase: Carried['phase'], until: number, wake: () => boolean): Promise<'due' | 'woke'> {
     await this.applyActions(this);
     if (this.interrupted(phase)) return 'woke';
-    await this.records.flush();
+    // Only before actually sleeping: a turn that goes on at once writes its records with its delivery.
+    if (!wake()) await this.records.flush();
     await condition(
-      () => wake() || this.actions.length > 0 || this.interrupted(phase) || this.continueAsNewDue(),
+      () =>
+        wake() ||
+        this.actions.length > 0 ||
+        this.d.staleOffers.length > 0 ||
+        this.interrupted(phase) ||
+        this.continueAsNewDue(),
       Math.max(until - this.now(), 1),
     );
     await this.applyActions(this);
+    await returnStaleOffers(this);
     return this.now() >= until ? 'due' : 'woke';
   }
 

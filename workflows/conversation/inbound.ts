@@ -13,6 +13,7 @@ import {
   ticketUpdatedSignal,
   type InboundMessage,
 } from '../conversationContract';
+import { agentOfferedSignal, queuePlaceSignal } from '../dispatcherContract';
 import type { Conversation } from './context';
 import { firstResponseEvent } from './facts';
 import { takenInWecom } from './assignment';
@@ -37,6 +38,14 @@ export function registerSignals(c: Conversation): void {
   });
   setHandler(routingChangedSignal, () => {
     d().routingChanged = true;
+  });
+  setHandler(agentOfferedSignal, (offer) => {
+    // Only a conversation still waiting takes the offer; otherwise the reserved slot goes back.
+    if (d().phase === 'queued' && !d().closing && !d().offer) d().offer = offer;
+    else d().staleOffers.push(offer.agent);
+  });
+  setHandler(queuePlaceSignal, (place) => {
+    if (d().phase === 'queued') d().place = { ...place, news: true };
   });
   setHandler(snapshotQuery, () => c.state.snapshot());
 }
@@ -68,6 +77,7 @@ export async function absorb(c: Conversation): Promise<InboundMessage[]> {
   const customer: InboundMessage[] = [];
   for (const message of batch) {
     if (message.origin === 'customer') {
+      if (answeredBefore(c, message)) continue;
       noteCustomerMessage(c, message);
       customer.push(message);
     } else {
@@ -75,6 +85,19 @@ export async function absorb(c: Conversation): Promise<InboundMessage[]> {
     }
   }
   return customer;
+}
+
+/**
+ * WeCom delivers at least once: a message the session before this one already handled can come
+ * again after that session has finished, and would open this one. It was written well before that
+ * session closed (the margin covers the difference between WeCom's clock and ours: losing a new
+ * message would be worse than answering an old one twice), unless that session handed it on itself.
+ */
+const CLOCK_MARGIN_MS = 2 * 60_000;
+
+function answeredBefore(c: Conversation, message: InboundMessage): boolean {
+  const closedAt = c.d.customer.lastSession?.closedAt;
+  return !message.forwarded && closedAt !== undefined && message.sendTime * 1000 < closedAt - CLOCK_MARGIN_MS;
 }
 
 async function handleNonCustomer(c: Conversation, message: InboundMessage): Promise<void> {

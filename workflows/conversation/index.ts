@@ -30,7 +30,7 @@ export async function conversation(input: ConversationInput): Promise<Conversati
   const c = new Conversation(input, input.carried ?? fromLegacy(input));
   registerSignals(c);
   registerActions(c);
-  if (!input.carried && !input.fromLegacy) await open(c);
+  if (!input.carried && !input.fromLegacy) await open(c, input);
 
   while (c.d.phase !== 'closed') {
     if (c.d.closing) {
@@ -39,7 +39,13 @@ export async function conversation(input: ConversationInput): Promise<Conversati
     }
     await phases[c.d.phase](c);
     if (!c.d.closing && c.continueAsNewDue() && (await settle(c))) {
-      await continueAsNew<typeof conversation>({ ...input, settings: c.settings, carried: c.d, fromLegacy: undefined });
+      await continueAsNew<typeof conversation>({
+        ...input,
+        settings: c.settings,
+        carried: c.d,
+        fromLegacy: undefined,
+        customer: undefined,
+      });
     }
   }
   await afterClose(c);

@@ -3,16 +3,17 @@
 // pool starts in the queue; otherwise the bot has it. A customer back within minutes of their last
 // session is understood with that session's turns.
 import { upsertMemo } from '@temporalio/workflow';
-import { wecom } from './activities';
+import { opening } from './activities';
+import type { ConversationInput } from './input';
 import { enqueue, takenInWecom } from './assignment';
 import type { Conversation } from './context';
 import { noteOpened } from './facts';
 import { writeHandoffCard } from './handoff';
 
-export async function open(c: Conversation): Promise<void> {
+export async function open(c: Conversation, input: ConversationInput): Promise<void> {
   const d = c.d;
   const { openKfId, externalUserId } = c.state.id;
-  const opened = await wecom.openConversation({ openKfId, externalUserId });
+  const opened = await opening.openConversation({ openKfId, externalUserId, known: input.customer });
   d.customer = opened.customer;
   d.wecom = opened.wecom;
   const last = opened.customer.lastSession;

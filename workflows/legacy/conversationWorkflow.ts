@@ -123,7 +123,9 @@ const tickets = proxyActivities<TicketActivities>({ startToCloseTimeout: '10 sec
 
 const SERVICER_DIRECTORY_PATCH = 'wecom-servicer-directory';
 const MOVE_TO_CURRENT_PATCH = 'move-to-conversation-workflow';
-const continueAsCurrent = makeContinueAsNewFunc<typeof conversation>({ workflowType: CONVERSATION_WORKFLOW });
+/** Made when needed: it may only be called inside a workflow. */
+const continueAsCurrent = (input: Parameters<typeof conversation>[0]) =>
+  makeContinueAsNewFunc<typeof conversation>({ workflowType: CONVERSATION_WORKFLOW })(input);
 const SURVEY_THROUGH_END_CODE_PATCH = 'survey-through-end-code';
 /** How long a queued conversation trusts the list of serving servicers (wecom mode). */
 const SERVICER_DIRECTORY_TTL_MS = 60_000;
@@ -285,15 +287,15 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
 
   /** The card the agent sees: summary, reason, intent, sentiment, customer, the whole transcript. */
   async function writeHandoffCard(reason: string, priority: number, understanding?: Understanding): Promise<void> {
-    const { summary } = await brain
+    const said = s.transcript
+      .filter((t) => t.from === 'customer')
+      .slice(-3)
+      .map((t) => t.text)
+      .join(' / ');
+    // The activity brings a summary only when a model wrote one now; this version keeps its own.
+    const { summary = said } = await brain
       .buildHandoffCard({ reason, transcript: s.transcript, understanding, customer: s.customer })
-      .catch(() => ({
-        summary: s.transcript
-          .filter((t) => t.from === 'customer')
-          .slice(-3)
-          .map((t) => t.text)
-          .join(' / '),
-      }));
+      .catch(() => ({ summary: said }));
     s.handoff = {
       reason,
       priority,

@@ -15,7 +15,9 @@ import type { InboxActivities } from '../../activities/inbox';
 import { kfCallbackSignal, type kfInbox } from '../kfInbox';
 
 const MOVE_TO_CURRENT_PATCH = 'move-to-kfInbox';
-const continueAsCurrent = makeContinueAsNewFunc<typeof kfInbox>({ workflowType: 'kfInbox' });
+/** Made when needed: it may only be called inside a workflow. */
+const continueAsCurrent = (input: Parameters<typeof kfInbox>[0]) =>
+  makeContinueAsNewFunc<typeof kfInbox>({ workflowType: 'kfInbox' })(input);
 
 export interface KfInboxInput {
   openKfId: string;
