@@ -2,7 +2,7 @@
 // has waited longest, with priority ageing so nobody starves), which waiting conversation each free
 // agent gets (the first in order that the agent may serve), and the expected wait to tell a
 // customer. The dispatcher workflow applies them; tests check them as tables.
-import { rankAgents, whyChosen, type RoutingCandidate, type RoutingRequest } from './routing';
+import { rankAgents, routable, whyChosen, type RoutingCandidate, type RoutingRequest } from './routing';
 
 export interface Waiting {
   conversationId: string;
@@ -56,9 +56,10 @@ export function matchQueue(
   for (const w of queueOrder(waiting, now, settings)) {
     const candidates = [...free.values()].filter((a) => a.freeSlots > 0);
     if (candidates.length === 0) break;
-    const best = rankAgents(candidates, w.request)[0];
+    const request = routable(w.request, agents);
+    const best = rankAgents(candidates, request)[0];
     if (!best) continue;
-    matches.push({ conversationId: w.conversationId, agentId: best.agentId, why: whyChosen(best, w.request) });
+    matches.push({ conversationId: w.conversationId, agentId: best.agentId, why: whyChosen(best, request) });
     free.set(best.agentId, { ...best, freeSlots: best.freeSlots - 1 });
   }
   return matches;

@@ -88,6 +88,16 @@ export function whyChosen(agent: RoutingCandidate, request: RoutingRequest): str
   return why;
 }
 
+/**
+ * A skill nobody online has becomes a preference: holding a customer for someone who is not there
+ * helps nobody (whoever is online serves them, and the skill still ranks first once someone has it).
+ */
+export function routable(request: RoutingRequest, online: RoutingCandidate[]): RoutingRequest {
+  const skill = request.skill;
+  if (!skill || online.some((agent) => agent.skills.includes(skill))) return request;
+  return { ...request, skill: undefined, preferredSkill: request.preferredSkill ?? skill };
+}
+
 /** Eligible candidates, best first; ties go to the agent id for a stable order. */
 export function rankAgents<T extends RoutingCandidate>(agents: T[], request: RoutingRequest): T[] {
   return agents

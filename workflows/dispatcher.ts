@@ -16,7 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type { RoutingActivities } from '../activities/routing';
 import { effectivePriority, expectedWaitMs, matchQueue, queueOrder, type Waiting } from '../domain/queue';
-import { rankAgents, type RoutingCandidate } from '../domain/routing';
+import { rankAgents, routable, type RoutingCandidate } from '../domain/routing';
 import {
   agentOfferedSignal,
   capacityChangedSignal,
@@ -134,7 +134,7 @@ async function tellPlaces(
       position: i + 1,
       total: order.length,
       expectedWaitMs: expectedWaitMs(i + 1, recent, now()),
-      noAgentOnline: rankAgents(atFullCapacity, w.request).length === 0,
+      noAgentOnline: rankAgents(atFullCapacity, routable(w.request, online)).length === 0,
     };
     const key = `${place.position}:${place.noAgentOnline}`;
     if (told.get(w.conversationId) === key) continue;

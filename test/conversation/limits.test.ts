@@ -49,9 +49,18 @@ describe('conversation limits', () => {
     assert.equal(reply.status, 200);
     assert.equal(reply.body.sent, false, 'nothing was sent');
     assert.equal((await stack.received(customer)).length, before);
-    const suppressed = await EventModel.findOne({ conversationId, type: 'reply_suppressed' }).lean();
+    // Records are written with the workflow's next flush, moments after the update answers.
+    const suppressed = await stack.until(
+      'the suppressed reply recorded',
+      () => EventModel.findOne({ conversationId, type: 'reply_suppressed' }).lean(),
+      (e) => e !== null,
+    );
     assert.equal((suppressed?.data as { verdict?: string } | undefined)?.verdict, 'window_expired');
-    assert.ok(await AlertModel.findOne({ conversationId, kind: 'reply_window' }).lean(), 'alert raised');
+    await stack.until(
+      'the alert',
+      () => AlertModel.findOne({ conversationId, kind: 'reply_window' }).lean(),
+      (a) => a !== null,
+    );
   });
 });
 

@@ -120,10 +120,10 @@ describe('conversation timers', () => {
       (m) => m.some((x) => x.includes('没有可以为您服务的人工客服在线') && x.includes('留言')),
     );
     assert.ok(!told.some((x) => x.includes('耐心等待')), told.join(' | '));
-    assert.ok(
-      (await events(ids[0]!)).some(
-        (e) => e.type === 'sla_breach' && (e.data as { kind?: string }).kind === 'queue_wait',
-      ),
+    await stack.until(
+      'the breach recorded',
+      () => events(ids[0]!),
+      (all) => all.some((e) => e.type === 'sla_breach' && (e.data as { kind?: string }).kind === 'queue_wait'),
     );
 
     // An agent comes online: both leave the queue, and the list follows.
