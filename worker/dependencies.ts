@@ -20,8 +20,6 @@ import type { Logger } from '../config/logger';
 import { WecomClient } from '../wecom/client';
 import { ensureIdempotencyIndexes } from '../db/indexes';
 
-const KB_RELOAD_MS = 30_000;
-
 function loadServiceLevels(file: string): ServiceLevels {
   return parseServiceLevels(JSON.parse(fs.readFileSync(file, 'utf8')), file);
 }

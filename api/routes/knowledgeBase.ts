@@ -18,7 +18,6 @@ import type { KbEngines } from '../kbEngine';
 
 /** The page waits for the answer: a bounded replay (the CLI reads more). */
 const REPLAY_MAX_MESSAGES = 5000;
-import { utf8Length, WECOM_TEXT_MAX_BYTES } from '../../domain/wecomText';
 import { KbSuggester } from '../kbSuggester';
 import { wecomMessageText } from '../wecomMessageText';
 import { pageQuery } from '../pagination';

@@ -2,9 +2,11 @@
 // first, whether the customer came back after an earlier session (and about the same topic), the
 // bot's first reply, a person's first reply counted from the handoff, and at close what it was
 // about, how long agents handled it, whether an SLA broke and whether the customer left the queue.
-// Only events and carried state: no commands, so replaying a recorded history is unchanged.
+// Events and carried state only; the events are written by the records activity, so runs from
+// before these facts (versions.kpiFacts) do not record them.
 import type { PreviousSession } from '../../domain/conversationEvents';
 import type { Conversation } from './context';
+import { versions } from './versions';
 
 const MINUTE = 60_000;
 /** A session closed longer ago than this is not a re-contact for any KPI (FCR looks 7 days ahead). */
@@ -32,6 +34,7 @@ const minutesSince = (c: Conversation, previous: PreviousSession) =>
 
 /** The new session: who has it, and the re-contact it is for the previous one. */
 export function noteOpened(c: Conversation, startedWith: 'bot' | 'queue' | 'agent'): void {
+  if (!versions.kpiFacts()) return;
   c.records.add({ type: 'opened', startedWith });
   const previous = previousSession(c);
   if (previous) c.records.add({ type: 'recontact', previous, minutesSinceClose: minutesSince(c, previous) });
@@ -40,7 +43,7 @@ export function noteOpened(c: Conversation, startedWith: 'bot' | 'queue' | 'agen
 /** The conversation's topic is known (an answer, a handoff's intent): the same as last time? */
 export function noteTopic(c: Conversation, topic: string | undefined): void {
   const facts = c.state.facts;
-  if (!topic || facts.topicNoted) return;
+  if (!topic || facts.topicNoted || !versions.kpiFacts()) return;
   facts.topicNoted = true;
   const previous = previousSession(c);
   if (previous?.topic !== topic) return;
@@ -50,7 +53,7 @@ export function noteTopic(c: Conversation, topic: string | undefined): void {
 /** After the bot's reply reached the customer: its first one is the bot's first response time. */
 export function noteBotReplied(c: Conversation): void {
   const facts = c.state.facts;
-  if (facts.botReplied) return;
+  if (facts.botReplied || !versions.kpiFacts()) return;
   facts.botReplied = true;
   c.records.add({ type: 'bot_first_response', ms: Math.max(0, c.now() - c.d.startedAt) });
 }

@@ -10,4 +10,10 @@ export const versions = {
    * rather than each queued conversation polling routing (phases/queuePolling.ts).
    */
   dispatcherQueue: () => patched('dispatcher-queue'),
+  /**
+   * The facts the KPIs and the review queue need are recorded as they happen (facts.ts: opened,
+   * re-contacts, the bot's first response, rejected answers, questions not understood). Records are
+   * written by an activity, so a run from before them would write at other moments.
+   */
+  kpiFacts: () => patched('kpi-facts'),
 };

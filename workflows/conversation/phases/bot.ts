@@ -12,6 +12,7 @@ import type { InboundMessage } from '../../conversationContract';
 import { brain } from '../activities';
 import type { Conversation } from '../context';
 import { noteTopic } from '../facts';
+import { versions } from '../versions';
 import { handoff } from '../handoff';
 import { absorb, hasCustomerInput } from '../inbound';
 
@@ -139,6 +140,7 @@ async function answer(c: Conversation, phase: 'bot' | 'confirming', turn: { text
  * transcript's answer from that entry), or the bot could not place the question.
  */
 function noteJudgements(c: Conversation, before: PolicyMemory, understanding: Understanding): void {
+  if (!versions.kpiFacts()) return;
   const d = c.d;
   const question = understanding.text;
   if (d.memory.rejections > before.rejections && before.lastAnsweredEntryId) {
