@@ -51,9 +51,11 @@ describe('conversation lifecycle (console mode)', () => {
     assert.ok(agentId);
 
     const handle = stack.client.workflow.getHandle(conversationId);
-    const listed = await stack.api<{ conversationId: string; agentId: string }[]>(
-      'GET',
-      '/api/conversations?state=human',
+    // Visibility follows the search attributes moments later.
+    const listed = await stack.until(
+      'the conversation listed as served',
+      () => stack.api<{ conversationId: string; agentId: string }[]>('GET', '/api/conversations?state=human'),
+      (l) => l.body.length > 0,
     );
     assert.deepEqual(
       listed.body.map((c) => [c.conversationId, c.agentId]),
