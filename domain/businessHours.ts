@@ -39,12 +39,16 @@ function localDay(at: number, calendar: BusinessCalendar): { date: string; weekd
   return { date: d.toISOString().slice(0, 10), weekday, midnight: midnightLocal - offset };
 }
 
-/** The open intervals of the day containing `at`. */
+/** The open intervals of the day containing `at`, earliest first. */
 function openIntervals(at: number, calendar: BusinessCalendar): Interval[] {
   const { date, weekday, midnight } = localDay(at, calendar);
   if (calendar.holidays?.includes(date)) return [];
   const ranges = calendar.extraDays?.[date] ?? calendar.week[String(weekday) as '1'] ?? [];
-  return ranges.map(parseRange).map(([s, e]) => ({ start: midnight + s, end: midnight + e }));
+  // In time order whatever order the configuration lists them in: the walks below rely on it.
+  return ranges
+    .map(parseRange)
+    .map(([s, e]) => ({ start: midnight + s, end: midnight + e }))
+    .sort((a, b) => a.start - b.start);
 }
 
 export function isOpen(at: number, calendar: BusinessCalendar | undefined): boolean {

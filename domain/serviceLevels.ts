@@ -9,7 +9,8 @@ const hours = z.array(z.string().regex(/^\d{1,2}:\d{2}-\d{1,2}:\d{2}$/, 'hours l
 
 export const businessCalendarSchema = z.object({
   utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
-  week: z.record(z.enum(['1', '2', '3', '4', '5', '6', '7']), hours),
+  // Partial: a day left out is closed (a record keyed by an enum would demand all seven).
+  week: z.partialRecord(z.enum(['1', '2', '3', '4', '5', '6', '7']), hours),
   holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
   extraDays: z.record(z.string().regex(/^\d{4}-\d{2}-\d{2}$/), hours).default({}),
 });

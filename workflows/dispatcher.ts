@@ -10,6 +10,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -99,7 +100,12 @@ export async function dispatcher(input: DispatcherInput = {}): Promise<void> {
       told.delete(w.conversationId);
       recent = [...recent.filter((at) => at > now() - 30 * 60_000), now()];
       const offered = await offer(w.conversationId, reserved.agent, match.why);
-      if (!offered) await routing.releaseAgent({ conversationId: w.conversationId, agentId: reserved.agent.agentId });
+      if (!offered) {
+        await routing.releaseAgent({ conversationId: w.conversationId, agentId: reserved.agent.agentId });
+        // The slot is free again: offer it to the next in line now, not at the next safety look (30 s).
+        // Behind a marker: a dispatcher running since before this change replays its own timer.
+        if (patched('dispatcher-reoffer-returned-slot')) dirty = true;
+      }
     }
     await tellPlaces(waiting, told, recent, agents);
   }

@@ -5,26 +5,12 @@ import { after, before, describe, it } from 'node:test';
 import { createRoutingActivities } from '../../activities/routing';
 import { AgentModel } from '../../db/models/agent';
 import { AgentSlotModel, heldConversations } from '../../db/models/agentSlot';
-import { rankAgents, type RoutingCandidate, type RoutingRequest } from '../../domain/routing';
+import { rankAgents, type RoutingCandidate } from '../../domain/routing';
+import { candidate, routingRequest } from '../support/routingCandidates';
 import { connectTestMongo, dropTestMongo } from '../support/servers';
 
-const agent = (agentId: string, over: Partial<RoutingCandidate> = {}): RoutingCandidate => ({
-  agentId,
-  skills: [],
-  tier: 'junior',
-  groups: [],
-  capacity: 3,
-  freeSlots: 3,
-  wecomUserId: agentId,
-  ...over,
-});
-const request = (over: Partial<RoutingRequest> = {}): RoutingRequest => ({
-  customerTier: 'normal',
-  priority: 1,
-  excludeAgentIds: [],
-  widen: false,
-  ...over,
-});
+const agent = candidate;
+const request = routingRequest;
 const ids = (agents: RoutingCandidate[]) => agents.map((a) => a.agentId);
 
 describe('routing ranks the free agents', () => {

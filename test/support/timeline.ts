@@ -17,6 +17,7 @@ import { BotEngine } from '../../bot/engine';
 import { loadKnowledgeBaseFile } from '../../bot/kb';
 import { conversationSettings, type ConversationSettings } from '../../domain/conversationSettings';
 import { defaultPolicyConfig } from '../../domain/policy';
+import type { ServiceLevels } from '../../domain/serviceLevels';
 import { apiMayMove, apiMaySend, type WecomServiceState, type WecomSession } from '../../domain/wecomSession';
 import { conversation, type ConversationInput } from '../../workflows/conversation';
 import {
@@ -95,6 +96,7 @@ export class World {
   /** conversationId → agentId */
   readonly slots = new Map<string, string>();
   readonly sessions = new Map<string, WecomSession & { codes: number }>();
+  /** Customers' profiles (tier, tags) as the inbox reads them; a customer not here is `normal`. */
   readonly customers = new Map<string, CustomerProfile>();
   readonly sent: Sent[] = [];
   readonly events: (EventRecord & { conversationId: string })[] = [];
@@ -321,7 +323,12 @@ export interface Timeline {
   openKfId: string;
   start(
     customer: string,
-    options?: { humanMode?: HumanMode; settings?: ConversationSettings; session?: number },
+    options?: {
+      humanMode?: HumanMode;
+      settings?: ConversationSettings;
+      session?: number;
+      serviceLevels?: ServiceLevels;
+    },
   ): Promise<Story>;
   /** Cancels the conversations a test left running, so they do not load the next test's clock. */
   endAll(): Promise<void>;
@@ -386,6 +393,7 @@ export async function startTimeline(world: World): Promise<Timeline> {
         humanMode: options.humanMode ?? 'console',
         settings: options.settings ?? timelineSettings(),
         policy: defaultPolicyConfig,
+        ...(options.serviceLevels ? { serviceLevels: options.serviceLevels } : {}),
       };
       const handle = await env.client.workflow.start(conversation, {
         workflowId: conversationId,
