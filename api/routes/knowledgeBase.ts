@@ -166,7 +166,14 @@ export function knowledgeBaseRoutes(engines: KbEngines): Route[] {
       tag: 'knowledge base',
       summary: 'Import a KB file: new and changed entries become versions; entries not in the file stay',
       access: 'kbEditor',
-      body: z.object({}).passthrough().describe('A knowledge base in the KB file format.'),
+      body: z
+        .strictObject({
+          name: z.string().optional(),
+          skills: z.record(z.string(), z.string()).optional(),
+          entries: z.array(z.record(z.string(), z.unknown())).min(1),
+          version: z.number().int().optional().describe('The version an export was taken at (ignored)'),
+        })
+        .describe('A knowledge base in the KB file format (what GET /api/kb/export returns).'),
       async handle({ body, caller }) {
         let file;
         try {

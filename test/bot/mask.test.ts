@@ -65,10 +65,10 @@ describe('masking personal data', () => {
       'full-width digits': (n) => '１'.repeat(n),
       realistic: (n) => '我电话13812345678，地址幸福路8号3单元502室，微信zhang_san88。'.repeat(n / 40),
     };
-    // The fastest of five runs: the machine is shared, the least disturbed run is the measure.
+    // The fastest of nine runs: the machine is shared, the least disturbed run is the measure.
     const time = (text: string) =>
       Math.min(
-        ...[0, 1, 2, 3, 4].map(() => {
+        ...Array.from({ length: 9 }, () => {
           const started = performance.now();
           maskPersonalData(text);
           return performance.now() - started;
@@ -80,8 +80,9 @@ describe('masking personal data', () => {
       report.push(`${name} ${full.toFixed(1)} ms`);
       // Four times the text: about four times the time when linear, sixteen when quadratic (the old
       // e-mail pattern took 16 s on 100 kB of letters).
+      // The slack absorbs a shared machine's pauses; a quadratic pattern takes seconds here.
       assert.ok(
-        full < 8 * quarter + 10,
+        full < 8 * quarter + 60,
         `${name}: ${quarter.toFixed(1)} ms for 25 kB, ${full.toFixed(1)} ms for 100 kB`,
       );
       assert.ok(full < 1500, `${name}: ${full.toFixed(0)} ms for 100 kB`);
