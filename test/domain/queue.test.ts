@@ -106,7 +106,18 @@ describe('the queue', () => {
         [junior, senior],
         ['vip→senior', 'normal→junior'],
       ],
-      ['a skill nobody free has', [billing, normal], [junior], ['normal→junior']],
+      [
+        'a skill only a busy agent has',
+        [billing, normal],
+        [junior, agent('biller', { skills: ['billing'], freeSlots: 0 })],
+        ['normal→junior'],
+      ],
+      [
+        'a skill nobody online has is a preference: the free junior serves it',
+        [billing, normal],
+        [junior],
+        ['billing→junior'],
+      ],
       [
         'the search widened: the rapid-support group serves any skill',
         [{ ...billing, request: { ...billing.request, widen: true } }],
