@@ -38,7 +38,12 @@ describe('what-if replay', () => {
         () => stack.received(customer),
         (m) => m.length > 0,
       );
-    const answers = await EventModel.find({ type: 'bot_answer', openKfId: stack.openKfId }).lean();
+    // The events are written with each turn's delivery or the workflow's next flush.
+    const answers = await stack.until(
+      'the answers recorded',
+      () => EventModel.find({ type: 'bot_answer', openKfId: stack.openKfId }).lean(),
+      (found) => found.length >= 3,
+    );
     assert.equal(answers.length, 3);
     const expected = answers
       .filter((e) => (e.data as { confidence: number }).confidence < THRESHOLD)
