@@ -12,6 +12,7 @@ import { insertOnce } from '../db/insertOnce';
 import { parseMenuId } from '../domain/menus';
 import { defaultPolicyConfig } from '../domain/policy';
 import type { ConversationSettings } from '../domain/conversationSettings';
+import type { ServiceLevels } from '../domain/serviceLevels';
 import type { ConversationInput } from '../workflows/conversation/input';
 import {
   CONVERSATION_WORKFLOW,
@@ -27,6 +28,8 @@ export interface SessionDeps {
   taskQueue: string;
   humanMode: HumanMode;
   settings: ConversationSettings;
+  /** Service levels a new conversation starts with (it keeps them for its whole life). */
+  serviceLevels?: ServiceLevels;
 }
 
 const startsConversation = (message: InboundMessage) =>
@@ -84,6 +87,7 @@ export function customerSessions(deps: SessionDeps) {
         humanMode: deps.humanMode,
         settings: deps.settings,
         policy: defaultPolicyConfig,
+        ...(deps.serviceLevels ? { serviceLevels: deps.serviceLevels } : {}),
         ...(customer ? { customer } : {}),
       };
       try {

@@ -1,6 +1,7 @@
 // Every activity the worker registers, built from the process's dependencies.
 import type { Client } from '@temporalio/client';
 import type { ConversationSettings } from '../domain/conversationSettings';
+import type { ServiceLevels } from '../domain/serviceLevels';
 import type { HumanMode } from '../workflows/conversationContract';
 import { createAlertActivities } from './alerts';
 import { createConversationActivities } from './conversation';
@@ -18,6 +19,7 @@ export interface ActivityDeps extends UnderstandingDeps {
   taskQueue: string;
   humanMode: HumanMode;
   settings: ConversationSettings;
+  serviceLevels?: ServiceLevels;
   alertWebhookUrl?: string;
 }
 

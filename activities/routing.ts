@@ -8,16 +8,16 @@ import { z } from 'zod';
 import { AgentModel } from '../db/models/agent';
 import { AgentSlotModel, heldConversations } from '../db/models/agentSlot';
 import { EventModel } from '../db/models/event';
-import { rankAgents, type RoutingRequest } from '../domain/routing';
+import type { Waiting } from '../domain/queue';
+import { rankAgents, type RoutingCandidate, type RoutingRequest } from '../domain/routing';
+import type { dispatcher } from '../workflows/dispatcher';
+import { dispatcherWorkflowId, waitForAgentSignal } from '../workflows/dispatcherContract';
 
 export interface AssignedAgent {
   agentId: string;
   name: string;
   wecomUserId?: string;
 }
-
-/** Why nobody was assigned: nobody who may serve it is online, or they all are busy. */
-export type NoAgent = 'none_online' | 'all_busy';
 
 /** Why a named agent cannot take a conversation now. */
 export type AgentRefusal = 'unknown_agent' | 'offline' | 'away' | 'full' | 'not_servicer';
@@ -74,9 +74,15 @@ async function candidates() {
   }));
 }
 
-export function createRoutingActivities(deps: { temporal?: Client } = {}) {
+/** Why nobody was assigned: nobody who may serve it is online, or they all are busy. */
+export type NoAgent = 'none_online' | 'all_busy';
+
+export function createRoutingActivities(deps: { temporal?: Client; taskQueue?: string } = {}) {
   return {
-    /** The best free agent for the conversation, with a slot reserved; or why there is none. */
+    /**
+     * Kept for conversations that started before the dispatcher (they poll routing themselves until
+     * they continue as new): the best free agent with a slot reserved, or why there is none.
+     */
     async routeConversation(
       req: RoutingRequest & { conversationId: string },
     ): Promise<{ agent: AssignedAgent } | { none: NoAgent }> {
@@ -93,6 +99,32 @@ export function createRoutingActivities(deps: { temporal?: Client } = {}) {
         req,
       );
       return { none: anyoneCould.length > 0 ? 'all_busy' : 'none_online' };
+    },
+
+    /** The conversation waits for a person: into the dispatcher's queue (started if need be). */
+    async joinQueue(waiting: Waiting): Promise<void> {
+      if (!deps.temporal || !deps.taskQueue) throw new Error('joinQueue needs a Temporal client and task queue');
+      await deps.temporal.workflow.signalWithStart<typeof dispatcher, [Waiting]>('dispatcher', {
+        workflowId: dispatcherWorkflowId(deps.taskQueue),
+        taskQueue: deps.taskQueue,
+        args: [{}],
+        signal: waitForAgentSignal,
+        signalArgs: [waiting],
+      });
+    },
+
+    /** Every online agent with their free slots (the dispatcher matches them to the queue). */
+    async freeAgents(): Promise<(RoutingCandidate & AssignedAgent)[]> {
+      return (await candidates()).map((a) => ({
+        agentId: a.agentId,
+        name: a.name,
+        ...(a.wecomUserId ? { wecomUserId: a.wecomUserId } : {}),
+        skills: a.skills,
+        tier: a.tier ?? 'junior',
+        groups: a.groups,
+        capacity: a.capacity,
+        freeSlots: Math.max(0, a.freeSlots),
+      }));
     },
 
     /**

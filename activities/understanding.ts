@@ -1,8 +1,10 @@
-// Understanding a customer turn and writing the handoff card's summary. The built-in engine
-// answers at once; an LLM, when configured, may refine within a fixed budget, and a slow or failing
-// LLM leaves the engine's result: a customer never waits on it, and never gets a "bot unavailable"
-// handoff because a model was slow.
+// Understanding a customer turn, and what the handoff card needs from outside the workflow (the
+// LLM's summary, the KB's readable intents). The built-in engine answers at once; an LLM, when
+// configured, may refine within a fixed budget, and a slow or failing LLM leaves the engine's
+// result: a customer never waits on it, and never gets a "bot unavailable" handoff because a model
+// was slow.
 import type { TranscriptEntry } from '../workflows/conversationContract';
+import type { ReadableEntry } from '../domain/handoffSummary';
 import type { Understanding } from '../domain/understanding';
 
 /** How long an LLM may take to refine one turn; the understand activity's timeout is well above it. */
@@ -14,6 +16,17 @@ export interface UnderstandingDeps {
   refine?(understanding: Understanding, text: string): Promise<Understanding>;
   summarize?(input: { reason: string; transcript: TranscriptEntry[] }): Promise<string | undefined>;
   llmBudgetMs?: number;
+  /** KB entries' questions and skills by id, and the skills' names (the KB file's `skills`). */
+  describeEntries?(entryIds: string[]): Pick<HandoffCardHelp, 'entries' | 'skills'>;
+}
+
+/** What the handoff card gets from outside the workflow. */
+export interface HandoffCardHelp {
+  /** Only when a model wrote it; otherwise the workflow writes the summary (domain/handoffSummary.ts). */
+  summary?: string;
+  modelWritten?: boolean;
+  entries?: Record<string, ReadableEntry>;
+  skills?: Record<string, string>;
 }
 
 /** The promise's value if it settles in time and succeeds, else the fallback. */
@@ -36,18 +49,22 @@ export function createUnderstandingActivities(deps: UnderstandingDeps) {
       return within(deps.refine(understood, req.text), budget, understood);
     },
 
-    /** The LLM's summary when configured and in time; else none, and the workflow writes its own. */
+    /**
+     * The LLM's summary when configured and in time (marked model-written); the KB questions and
+     * skill names of the entries asked about, so the workflow's own summary reads in words.
+     */
     async buildHandoffCard(req: {
       reason: string;
       transcript: TranscriptEntry[];
       understanding?: Understanding;
       customer: { tier: string; tags: string[]; nickname?: string };
-    }): Promise<{ summary: string; modelWritten?: boolean }> {
-      const said = req.transcript.filter((t) => t.from === 'customer').map((t) => t.text);
-      const extractive = { summary: said.slice(-3).join(' / ') || '(no customer message yet)' };
-      if (!deps.summarize) return extractive;
+      /** The entries the summary names: the intent and the answers the bot gave. */
+      entryIds?: string[];
+    }): Promise<HandoffCardHelp> {
+      const readable = deps.describeEntries?.(req.entryIds ?? []) ?? { entries: {}, skills: {} };
+      if (!deps.summarize) return readable;
       const llm = await within(deps.summarize({ reason: req.reason, transcript: req.transcript }), budget, undefined);
-      return llm ? { summary: llm, modelWritten: true } : extractive;
+      return llm ? { ...readable, summary: llm, modelWritten: true } : readable;
     },
   };
 }

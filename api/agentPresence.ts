@@ -1,22 +1,22 @@
 // What an agent's status change means for the conversations: going away or offline hands every
-// conversation they hold back to routing (each workflow re-queues it and records why); coming online
-// wakes the queued conversations so the first free agent is offered one at once, not at the next
-// routing retry.
+// conversation they hold back to routing (each workflow re-queues it and records why); coming
+// online (or more capacity) tells the dispatcher, which offers the queue's first conversation that
+// agent may serve at once.
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { agentUnavailableSignal, routingChangedSignal } from '../workflows/conversationContract';
-
-/** Queued conversations woken per status change; the rest ask routing again on their own. */
-const WAKE_LIMIT = 50;
+import { agentUnavailableSignal } from '../workflows/conversationContract';
+import type { dispatcher } from '../workflows/dispatcher';
+import { capacityChangedSignal, dispatcherWorkflowId } from '../workflows/dispatcherContract';
 
 export async function announceAgentStatus(
   temporal: Client,
+  taskQueue: string,
   agentId: string,
   status: 'online' | 'away' | 'offline',
   held: string[],
 ): Promise<void> {
   if (status === 'online') {
-    await wakeQueuedConversations(temporal);
+    await announceCapacity(temporal, taskQueue);
     return;
   }
   for (const conversationId of held) {
@@ -30,17 +30,13 @@ export async function announceAgentStatus(
   }
 }
 
-/** Signals the longest-waiting, highest-priority queued conversations (Temporal visibility). */
-export async function wakeQueuedConversations(temporal: Client): Promise<number> {
-  let woken = 0;
-  const queued = temporal.workflow.list({ query: `CsState = "queued" AND ExecutionStatus = "Running"` });
-  for await (const workflow of queued) {
-    if (woken >= WAKE_LIMIT) break;
-    await temporal.workflow
-      .getHandle(workflow.workflowId)
-      .signal(routingChangedSignal)
-      .catch(() => undefined);
-    woken += 1;
-  }
-  return woken;
+/** Capacity may have appeared: the dispatcher (started if none runs) looks at the queue again. */
+export async function announceCapacity(temporal: Client, taskQueue: string): Promise<void> {
+  await temporal.workflow.signalWithStart<typeof dispatcher, []>('dispatcher', {
+    workflowId: dispatcherWorkflowId(taskQueue),
+    taskQueue,
+    args: [{}],
+    signal: capacityChangedSignal,
+    signalArgs: [],
+  });
 }

@@ -21,13 +21,19 @@ import { authRoutes } from './routes/auth';
 import { codecCors, codecRoutes } from './routes/codec';
 import { consoleRoutes, consoleStatic } from './routes/console';
 import { conversationRoutes } from './routes/conversations';
+import { customerRoutes } from './routes/customers';
 import { devEchoRoutes } from './routes/devEcho';
 import { healthRoutes } from './routes/health';
 import { knowledgeBaseRoutes } from './routes/knowledgeBase';
+import { noteRoutes } from './routes/notes';
 import { operationsRoutes } from './routes/operations';
+import { quickReplyRoutes } from './routes/quickReplies';
+import { searchRoutes } from './routes/search';
 import { ticketRoutes } from './routes/tickets';
 import { userRoutes } from './routes/users';
 import { wecomCallbackRoutes } from './routes/wecomCallback';
+import { workspaceRoutes } from './routes/workspace';
+import { WorkspaceHub } from './workspace/hub';
 import { securityHeaders } from './securityHeaders';
 import { errorHandler } from './validate';
 
@@ -76,6 +82,8 @@ export function createApp({ config, temporal, log, wecomSink, actionAnswerWithin
     config.wecom && config.WECOM_AGENT_ID
       ? new WecomClient({ baseUrl: config.WECOM_API_BASE, corpId: config.wecom.corpId, secret: config.wecom.secret })
       : undefined;
+  const hub = new WorkspaceHub({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log });
+  app.locals.workspaceHub = hub; // api/main.ts ends the streams on shutdown
   const routes: Route[] = [
     ...healthRoutes(temporal, config.embeddings),
     ...(config.wecom
@@ -94,7 +102,12 @@ export function createApp({ config, temporal, log, wecomSink, actionAnswerWithin
     // The development slice: never in production.
     ...(config.NODE_ENV === 'production' ? [] : devEchoRoutes(temporal, config.TEMPORAL_TASK_QUEUE)),
     ...conversationRoutes(temporal, actionAnswerWithinMs),
-    ...agentRoutes(temporal),
+    ...workspaceRoutes(config, hub),
+    ...noteRoutes(temporal, hub),
+    ...customerRoutes(temporal),
+    ...searchRoutes(),
+    ...quickReplyRoutes(),
+    ...agentRoutes(temporal, config.TEMPORAL_TASK_QUEUE),
     ...ticketRoutes(temporal),
     ...knowledgeBaseRoutes(),
     ...userRoutes(),

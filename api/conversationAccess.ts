@@ -33,10 +33,24 @@ export async function requireConversationAccess(
   conversationId: string,
 ): Promise<ConversationHolder> {
   const holder = await conversationHolder(temporal, conversationId);
-  if (seesEverything(caller)) return holder;
+  const access = mayAccess(caller, holder);
+  if (access === 'yes') return holder;
+  if (access === 'if_ticket_assignee' && (await TicketModel.exists({ conversationId, assignee: caller.agentId })))
+    return holder;
+  throw new HttpError(403, NOT_YOURS);
+}
+
+export const NOT_YOURS = 'not your conversation (agents see their own and the queue)';
+
+/**
+ * The rule itself: supervisors see everything, agents the queue and what they hold, and a ticket
+ * stage conversation when the ticket is assigned to them (which the caller looks up).
+ */
+export function mayAccess(caller: Principal, holder: ConversationHolder): 'yes' | 'no' | 'if_ticket_assignee' {
+  if (seesEverything(caller)) return 'yes';
   const me = caller.agentId;
-  if (holder.state === 'queued') return holder;
-  if (me && holder.agentId === me) return holder;
-  if (me && holder.state === 'ticket' && (await TicketModel.exists({ conversationId, assignee: me }))) return holder;
-  throw new HttpError(403, 'not your conversation (agents see their own and the queue)');
+  if (holder.state === 'queued') return 'yes';
+  if (me && holder.agentId === me) return 'yes';
+  if (me && holder.state === 'ticket') return 'if_ticket_assignee';
+  return 'no';
 }

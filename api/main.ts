@@ -11,6 +11,7 @@ import { startMetricsServer } from '../worker/metricsServer';
 import { seedUsers } from './auth/seedUsers';
 import { createApp } from './app';
 import { createTemporalClient } from './temporal';
+import type { WorkspaceHub } from './workspace/hub';
 import { collectDefaultMetrics } from 'prom-client';
 
 async function main(): Promise<void> {
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
     metrics?.close();
+    (app.locals.workspaceHub as WorkspaceHub).close(); // live streams would hold the server open
     server.close(() => {
       void Promise.allSettled([disconnectMongo(), temporal.connection.close()]).then(() => process.exit(0));
     });

@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import type { NextFunction, Request, Response } from 'express';
 import { Gauge, Histogram } from 'prom-client';
-import { CONVERSATION_WORKFLOW } from '../workflows/conversationContract';
+import { runningConversationsQuery } from './conversationVisibility';
 
 const OPEN_STATES = ['bot', 'confirming', 'queued', 'human', 'ticket'] as const;
 
@@ -26,9 +26,7 @@ function openConversationCounts(temporal: Client, taskQueue: string) {
     if (!reading || Date.now() - reading.at > READING_TTL_MS) {
       const counts = Promise.all(
         OPEN_STATES.map(async (state) => {
-          // Conversations on the first workflow version count until they have moved over.
-          const types = `(WorkflowType = '${CONVERSATION_WORKFLOW}' OR WorkflowType = 'conversationWorkflow')`;
-          const query = `${types} AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}' AND CsState = '${state}'`;
+          const query = runningConversationsQuery(taskQueue, [state]);
           const deadline = Date.now() + 3000; // a scrape never hangs on Temporal
           return (await temporal.connection.withDeadline(deadline, () => temporal.workflow.count(query))).count;
         }),
@@ -57,6 +55,8 @@ new Gauge({
 export function measureRequests(req: Request, res: Response, next: NextFunction): void {
   const end = httpDuration.startTimer();
   res.on('finish', () => {
+    // A live event stream lasts minutes: it is no request latency.
+    if (String(res.getHeader('content-type') ?? '').startsWith('text/event-stream')) return;
     // The matched route pattern, not the raw URL, so label cardinality stays bounded.
     const route =
       (req.route as { path?: string } | undefined)?.path ??

@@ -1,6 +1,7 @@
 // Rule-based detectors over normalised text, each driven by a lexicon in lexicons/ (data, not
 // code): explicit human requests (with negation), negative sentiment, high risk, smalltalk,
 // answers to "did that help?", re-ask markers, and unreadable input.
+import queueLexicon from './lexicons/queue.json';
 import confirmation from './lexicons/confirmation.json';
 import human from './lexicons/humanRequest.json';
 import negative from './lexicons/negative.json';
@@ -74,6 +75,16 @@ export function detectHumanRequest(text: string): boolean {
   return (humanRequestTerms(rest).length > 0 || humanRequestShape(rest) !== undefined) && !asksAboutService(rest);
 }
 
+/**
+ * What a message says besides asking for a person ("我的摄像头一直离线，给我找个人" → "我的摄像头一直离线"):
+ * the request's phrases and shapes cut out, so the problem it names can be read on its own.
+ */
+export function besidesHumanRequest(text: string): string {
+  let rest = without(text, [...human.request, ...human.exact]);
+  for (const pattern of human.requestPatterns) rest = rest.replace(new RegExp(pattern, 'gu'), ' ');
+  return rest.replace(/^[\s\p{P}]*(我要|我想|要|找|转|请转|给我转|给我|帮我)?/u, '').trim();
+}
+
 const strongNegative = matcher(negative.strong);
 const weakNegative = matcher(negative.weak);
 const negativeShape = anyPatternOf(negative.patterns);
@@ -139,4 +150,16 @@ export function detectGibberish(text: string): boolean {
   if (words.length === 0) return !/\d/.test(compact);
   // A long run of consonants or a single vowel-less word reads as mashing ("asdfghjkl").
   return words.every((word) => word.length >= 4 && (/[^aeiouy]{5,}/.test(word) || !/[aeiouy]/.test(word)));
+}
+
+const waitTimeTerms = matcher(queueLexicon.waitTime);
+const waitTimeShapes = queueLexicon.waitTimeShapes.map((shape) => new RegExp(shape));
+const cancelTerms = matcher(queueLexicon.cancel);
+const cancelShapes = queueLexicon.cancelShapes.map((shape) => new RegExp(shape));
+
+/** A waiting customer asking how long it will be, or giving up on the wait. */
+export function detectQueueIntent(text: string): 'wait_time' | 'cancel' | undefined {
+  if (cancelTerms(text).length > 0 || cancelShapes.some((shape) => shape.test(text))) return 'cancel';
+  if (waitTimeTerms(text).length > 0 || waitTimeShapes.some((shape) => shape.test(text))) return 'wait_time';
+  return undefined;
 }

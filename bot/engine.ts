@@ -6,9 +6,11 @@ import type { KbCandidate, Understanding } from '../domain/understanding';
 import {
   detectConfirmation,
   detectGibberish,
+  besidesHumanRequest,
   detectHumanRequest,
   humanRequestDeclined,
   detectNegative,
+  detectQueueIntent,
   detectReask,
   detectRisk,
   detectSmalltalk,
@@ -42,6 +44,11 @@ const MAX_EMBEDDED_CHARS = 64;
 export function textForEmbedding(message: string): string {
   return normalizeText(String(message ?? '').slice(0, MAX_CHARS)).slice(0, MAX_EMBEDDED_CHARS);
 }
+
+/** A request for a person names a problem only with this much else said, this clearly. */
+const MIN_PROBLEM_CHARS = 4;
+const NAMED_PROBLEM_CONFIDENCE = 0.45;
+const strip = (text: string) => text.replace(/[^\p{Script=Han}a-z0-9]/gu, '');
 
 /** Candidates the policy sees (the best and its runners-up for a next-best answer). */
 const CANDIDATES = 3;
@@ -155,6 +162,16 @@ export class BotEngine {
     }));
   }
 
+  /** The problem a request for a person also names, read lexically from the rest of the message. */
+  private namedProblem(text: string): Pick<Understanding, 'namedProblem'> {
+    const rest = besidesHumanRequest(text);
+    if (strip(rest).length < MIN_PROBLEM_CHARS) return {};
+    const top = this.candidates(rest, undefined).candidates[0];
+    return top && top.confidence >= NAMED_PROBLEM_CONFIDENCE
+      ? { namedProblem: { entryId: top.entryId, skill: top.skill, confidence: top.confidence } }
+      : {};
+  }
+
   understand(message: string, recentCustomerTurns: string[] = [], vector?: Float32Array): Understanding {
     const text = normalizeText(String(message ?? '').slice(0, MAX_CHARS));
     const { candidates, nearestQuestion } = this.candidates(text, vector);
@@ -173,6 +190,8 @@ export class BotEngine {
       vector && this.semantics && nearestQuestion !== undefined && !smalltalk && !confirmation && !gibberish
         ? this.semantics.meaning.read(vector, nearestQuestion)
         : undefined;
+    const humanRequest =
+      detectHumanRequest(text) || (meaning?.humanRequest.detected === true && !humanRequestDeclined(text));
     const lexicalRisk = detectRisk(text);
     const lexicalNegative = detectNegative(text);
     return {
@@ -182,8 +201,7 @@ export class BotEngine {
       skill: top?.skill,
       confidence: top?.confidence ?? 0,
       margin,
-      humanRequest:
-        detectHumanRequest(text) || (meaning?.humanRequest.detected === true && !humanRequestDeclined(text)),
+      humanRequest,
       sentiment:
         meaning?.negative.detected && !lexicalNegative.negative
           ? { ...lexicalNegative, negative: true, score: Math.max(lexicalNegative.score, 0.6) }
@@ -195,6 +213,8 @@ export class BotEngine {
       gibberish,
       repetition,
       reask: detectReask(text),
+      queueIntent: detectQueueIntent(text),
+      ...(humanRequest ? this.namedProblem(text) : {}),
       retrieval: vector && this.semantics ? 'hybrid' : 'lexical',
       ...(meaning ? { meaning: summary(meaning) } : {}),
     };

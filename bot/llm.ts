@@ -9,7 +9,7 @@ import { maskPersonalData } from './mask';
 /**
  * Starts every summary the model wrote, wherever it is shown (the handoff card, the mirror, the
  * events): an agent must know it is the model's reading, not the customer's words. The workspace
- * (web/console/workspace.js) turns it into a badge.
+ * (web/console/workspace/detail.js) turns it into a badge.
  */
 export const MODEL_WRITTEN_MARK = '【AI 摘要】';
 

@@ -9,6 +9,7 @@ import { conversationSettings } from '../domain/conversationSettings';
 const REPO_ROOT = path.resolve(__dirname, '..');
 export const DEFAULT_KB_FILE = path.join(REPO_ROOT, 'kb', 'demo-faq.json');
 export const DEFAULT_AGENTS_FILE = path.join(REPO_ROOT, 'kb', 'demo-agents.json');
+export const DEFAULT_SERVICE_LEVELS_FILE = path.join(REPO_ROOT, 'kb', 'service-levels.json');
 export const DEFAULT_WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
 export const DEFAULT_WECOM_OAUTH_BASE = 'https://open.weixin.qq.com';
 export const DEFAULT_WECOM_SSO_BASE = 'https://login.work.weixin.qq.com';
@@ -88,6 +89,8 @@ const fields = z.object({
   KB_FILE: z.preprocess(blankToUndefined, z.string().default(DEFAULT_KB_FILE)),
   /** Agents loaded when the agent collection is empty (the demo roster by default). */
   AGENTS_FILE: z.preprocess(blankToUndefined, z.string().default(DEFAULT_AGENTS_FILE)),
+  /** Service levels per customer tier and business hours per kf account (domain/serviceLevels.ts). */
+  SERVICE_LEVELS_FILE: z.preprocess(blankToUndefined, z.string().default(DEFAULT_SERVICE_LEVELS_FILE)),
 
   OPENAI_BASE_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
   OPENAI_API_KEY: optionalString,

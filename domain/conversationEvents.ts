@@ -14,10 +14,10 @@ export interface Actor {
 }
 
 export type ConversationEvent =
-  | { type: 'bot_answer'; kbEntryId: string; confidence: number; nextBest: boolean }
+  | { type: 'bot_answer'; kbEntryId: string; confidence: number; nextBest: boolean; whileQueued?: boolean }
   | { type: 'bot_resolved'; silently: boolean; kbEntryId?: string }
   | { type: 'handoff'; reason: HandoffReason; priority: number; skill?: string; summary: string; intent?: string }
-  | { type: 'assigned'; agentId: string; waitSeconds: number; by?: Actor; reason?: string }
+  | { type: 'assigned'; agentId: string; waitSeconds: number; by?: Actor; reason?: string; why?: string[] }
   | { type: 'assign_failed'; agentId: string; errcode?: number }
   | { type: 'entered_wecom_pool' }
   | { type: 'pool_refused'; errcode?: number }
@@ -47,6 +47,10 @@ export type ConversationEvent =
   | { type: 'csat'; score: string; agentId?: string }
   | { type: 'end_session_failed'; errcode?: number }
   | { type: 'forwarded_to_next_session'; count: number; conversationId: string }
-  | { type: 'stale_menu_click'; menuId: string };
+  | { type: 'stale_menu_click'; menuId: string }
+  | { type: 'queue_position'; position: number; expectedWaitMs?: number; noAgentOnline: boolean }
+  | { type: 'wait_cancelled' }
+  | { type: 'left_message'; ticketNo: string; why: 'outside_hours' | 'no_agent' | 'customer_chose' }
+  | { type: 'priority_raised'; priority: number; why: string };
 
 export type ConversationEventType = ConversationEvent['type'];

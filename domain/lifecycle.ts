@@ -7,11 +7,13 @@ export type ConversationState = (typeof conversationStates)[number];
 
 /** from → the states it may move to. A move to the same state is never a transition. */
 export const allowedTransitions: Readonly<Record<ConversationState, readonly ConversationState[]>> = {
-  // The bot answers, asks "did that help?", hands off, or a servicer takes the session in WeCom.
-  bot: ['confirming', 'queued', 'human', 'closed'],
-  confirming: ['bot', 'queued', 'human', 'closed'],
-  // Routing finds an agent; or the customer leaves; or (wecom mode) a servicer takes it from the pool.
-  queued: ['human', 'closed'],
+  // The bot answers, asks "did that help?", hands off, or a servicer takes the session in WeCom;
+  // outside business hours a handoff becomes a ticket (the customer leaves a message).
+  bot: ['confirming', 'queued', 'human', 'ticket', 'closed'],
+  confirming: ['bot', 'queued', 'human', 'ticket', 'closed'],
+  // An agent takes it; or the customer stops waiting (back to the bot) or leaves a message (ticket);
+  // or (wecom mode) a servicer takes it from the pool; or it closes.
+  queued: ['human', 'bot', 'ticket', 'closed'],
   // Transfer/reassignment goes back to the queue; a ticket follows up; the agent returns it to the bot.
   human: ['queued', 'ticket', 'bot', 'closed'],
   ticket: ['closed'],

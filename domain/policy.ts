@@ -47,6 +47,8 @@ export interface PolicyInput {
   config?: PolicyConfig;
   /** The customer's previous session, when there was one: a message right after close continues it. */
   previousSession?: { minutesSinceClose: number; hadHuman: boolean; csat?: string };
+  /** The customer's service level hands off the first message the bot cannot place (VIPs). */
+  handoffWhenNotUnderstood?: boolean;
 }
 
 export function initialMemory(): PolicyMemory {
@@ -161,8 +163,9 @@ export function decide(input: PolicyInput): { decision: PolicyDecision; memory: 
     return handoff('follow_up');
   }
   if (
-    config.vipHandoffOnNotUnderstood &&
-    (config.tierBonus as Record<string, number>)[input.customerTier ?? ''] !== undefined
+    input.handoffWhenNotUnderstood ||
+    (config.vipHandoffOnNotUnderstood &&
+      (config.tierBonus as Record<string, number>)[input.customerTier ?? ''] !== undefined)
   ) {
     return handoff('vip');
   }

@@ -11,6 +11,17 @@ export const replies = {
   inWecomPool: (waitMs: number) =>
     fill(texts.inWecomPool, { minutes: String(Math.max(1, Math.round(waitMs / 60_000))) }),
   ticketCreated: (ticketNo: string) => fill(texts.ticketCreated, { ticketNo }),
+  queuePosition: (ahead: number, waitMs?: number) =>
+    fill(texts.queuePosition, {
+      ahead: String(ahead),
+      wait:
+        waitMs === undefined
+          ? ''
+          : fill(texts.queueWaitAbout, { minutes: String(Math.max(1, Math.round(waitMs / 60_000))) }),
+    }),
+  messageLeft: (ticketNo: string, when: string) => fill(texts.messageLeft, { ticketNo, when }),
+  messageLeftOutsideHours: (ticketNo: string, opening: string) =>
+    fill(texts.messageLeftOutsideHours, { ticketNo, opening }),
   ticketCreatedEnded: (ticketNo: string) => fill(texts.ticketCreatedEnded, { ticketNo }),
   ticketPending: (ticketNo: string) => fill(texts.ticketPending, { ticketNo }),
   ticketStatus: (ticketNo: string, status: keyof typeof texts.ticketStatusNames, note?: string) =>

@@ -1,6 +1,7 @@
 // Service levels as pure functions of the conversation's clock: what falls due next, and what a
 // lapse leads to. The workflow sleeps until the deadline these return and acts on its kind, so
 // every SLA rule is here, tested with tables, and nowhere else.
+import { addBusinessTime, type BusinessCalendar } from './businessHours';
 import type { ConversationSettings } from './conversationSettings';
 
 export type SlaSettings = Pick<
@@ -11,7 +12,10 @@ export type SlaSettings = Pick<
   | 'humanIdleNudgeMs'
   | 'humanIdleCloseMs'
   | 'ticketDueHours'
->;
+> & {
+  /** The kf account's business hours: SLA clocks count business time (domain/businessHours.ts). */
+  calendar?: BusinessCalendar;
+};
 
 export type TicketPriority = keyof ConversationSettings['ticketDueHours'];
 
@@ -41,12 +45,13 @@ export interface QueueClock {
 /** The queue-wait SLA, then reminders at doubling intervals (a night with nobody online stays quiet). */
 export function queueDeadline(clock: QueueClock, sla: SlaSettings): Due<'queue_wait'> {
   const interval = reminderInterval(sla.queueWaitSlaMs, clock.alerts);
-  return { at: nextAlertAt(clock.queuedAt + sla.queueWaitSlaMs, clock.lastAlertAt, interval), kind: 'queue_wait' };
+  const due = addBusinessTime(clock.queuedAt, sla.queueWaitSlaMs, sla.calendar);
+  return { at: nextAlertAt(due, clock.lastAlertAt, interval), kind: 'queue_wait' };
 }
 
 /** The search widens (any skill, the rapid-support group) once the wait is over the SLA. */
 export const queueWidened = (clock: QueueClock, now: number, sla: SlaSettings): boolean =>
-  now >= clock.queuedAt + sla.queueWaitSlaMs;
+  now >= addBusinessTime(clock.queuedAt, sla.queueWaitSlaMs, sla.calendar);
 
 // ---------------------------------------------------------------- human
 
@@ -77,7 +82,7 @@ export type HumanDueKind = 'first_response' | 'idle_nudge' | 'idle_close';
 export function firstResponseDue(clock: HumanClock, sla: SlaSettings): number | undefined {
   if (clock.agentRepliedAt !== undefined) return undefined;
   return nextAlertAt(
-    clock.assignedAt + sla.firstResponseSlaMs,
+    addBusinessTime(clock.assignedAt, sla.firstResponseSlaMs, sla.calendar),
     clock.lastFirstResponseAlertAt,
     reminderInterval(sla.firstResponseSlaMs, clock.firstResponseAlerts),
   );
@@ -112,7 +117,7 @@ export function onFirstResponseLapse(reassignments: number, sla: SlaSettings): '
 // ---------------------------------------------------------------- ticket
 
 export function ticketDueAt(from: number, priority: TicketPriority, sla: SlaSettings): number {
-  return from + sla.ticketDueHours[priority] * 3600_000;
+  return addBusinessTime(from, sla.ticketDueHours[priority] * 3600_000, sla.calendar);
 }
 
 export interface TicketClock {

@@ -39,6 +39,13 @@ export interface Understanding {
   repetition: number;
   /** The customer says they are asking again ("我问的是…"). */
   reask: boolean;
+  /** While waiting for a person: asking how long it will be, or giving up on the wait. */
+  queueIntent?: 'wait_time' | 'cancel';
+  /**
+   * A request for a person that also names a problem the bot recognises ("摄像头一直离线…给我找个人"):
+   * that problem's entry and skill, read from the words besides the request.
+   */
+  namedProblem?: { entryId: string; skill: string; confidence: number };
   /** Lexical and dense retrieval fused, or lexical alone (no embedding server, or it failed this turn). */
   retrieval?: 'hybrid' | 'lexical';
   /** Hybrid only: how far each detector class led the nearest neutral text by meaning (a margin in cosine). */

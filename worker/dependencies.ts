@@ -2,7 +2,9 @@
 // over the knowledge base in MongoDB (seeded from KB_FILE, rebuilt when operators edit it; hybrid
 // with the embedding server, lexical without it), the optional LLM, the demo agents, and a Temporal
 // client for the inbox's signal-with-start.
+import fs from 'node:fs';
 import type { Client } from '@temporalio/client';
+import { parseServiceLevels, type ServiceLevels } from '../domain/serviceLevels';
 import type { ActivityDeps } from '../activities';
 import type { KfApi } from '../activities/kfApi';
 import { loadKnowledgeBaseFile } from '../bot/kb';
@@ -19,6 +21,10 @@ import { WecomClient } from '../wecom/client';
 import { ensureIdempotencyIndexes } from '../db/indexes';
 
 const KB_RELOAD_MS = 30_000;
+
+function loadServiceLevels(file: string): ServiceLevels {
+  return parseServiceLevels(JSON.parse(fs.readFileSync(file, 'utf8')), file);
+}
 
 function unconfiguredKf(): KfApi {
   const fail = async (): Promise<never> => {
@@ -55,8 +61,12 @@ export async function buildActivityDeps(
   const seeded = await seedKnowledgeBase(file);
   if (seeded > 0) log.info({ entries: seeded, file: config.KB_FILE }, 'knowledge base seeded into MongoDB');
   const embeddings = embeddingsFrom(config.embeddings);
+  // The entries' questions and skills, for the handoff card's readable intents.
+  let readable = new Map<string, { question: string; skill: string }>();
   const build = async (why: string) => {
-    const understander = await Understander.create(await loadKnowledgeBaseFromMongo(file), embeddings);
+    const kb = await loadKnowledgeBaseFromMongo(file);
+    const understander = await Understander.create(kb, embeddings);
+    readable = new Map(kb.entries.map((entry) => [entry.id, { question: entry.question, skill: entry.skill }]));
     const retrieval = understander.engine.semantics ? 'hybrid' : 'lexical';
     if (understander.semanticError) {
       log.warn(
@@ -98,6 +108,7 @@ export async function buildActivityDeps(
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       humanMode: config.HUMAN_MODE,
       settings: config.CONVERSATION_SETTINGS,
+      serviceLevels: loadServiceLevels(config.SERVICE_LEVELS_FILE),
       understand: (text, recent) => understander.understand(text, recent),
       refine: llm
         ? (understood, text) =>
@@ -106,6 +117,10 @@ export async function buildActivityDeps(
             )
         : undefined,
       summarize: llm ? ({ reason, transcript }) => llm.summarize(reason, transcript) : undefined,
+      describeEntries: (entryIds) => ({
+        entries: Object.fromEntries(entryIds.flatMap((id) => (readable.has(id) ? [[id, readable.get(id)!]] : []))),
+        skills: file.skills,
+      }),
       alertWebhookUrl: config.ALERT_WEBHOOK_URL,
     },
     close: () => clearInterval(reload),

@@ -65,13 +65,24 @@ export interface HandoffCard {
   priority: number;
   summary: string;
   intent?: string;
+  /** The intent's KB question (readable), when the knowledge base still has the entry. */
+  intentQuestion?: string;
   skill?: string;
+  /** The customer's mood that led to the handoff: negative, anxious, neutral, unknown (domain/handoffSummary.ts). */
   sentiment?: string;
+  /** The customer's words behind that mood. */
+  sentimentTerms?: string[];
   customerTier: string;
   customerTags: string[];
   nickname?: string;
   transcript: TranscriptEntry[];
   at: number;
+  /** How hard it looks (0–5) and why (domain/complexity.ts). */
+  complexity?: { score: number; reasons: string[] };
+  /** Why routing chose the agent who has it (domain/routing.ts whyChosen). */
+  assignedWhy?: string[];
+  /** The summary was written by a language model (shown as such). */
+  modelWritten?: boolean;
 }
 
 export interface ConversationSnapshot {
@@ -98,6 +109,15 @@ export interface ConversationSnapshot {
   escalated?: boolean;
   /** Agents who let this conversation's first response lapse: never offered it again. */
   lapsedAgents?: string[];
+  /** While queued: its place in the queue and the expected wait, as the dispatcher last said. */
+  queuePlace?: { position: number; total: number; expectedWaitMs?: number; noAgentOnline: boolean };
+  /**
+   * Alerts already raised for a running timer (by its name in timersDue): when above 0 its due
+   * time is the next reminder, no longer the deadline itself.
+   */
+  breaches?: Record<string, number>;
+  /** While the agent has not answered: what the first-response deadline does (takes it away, or escalates). */
+  firstResponseLapse?: 'reassign' | 'escalate';
 }
 
 // ---- the inbound signal (from the kf inbox) ----
@@ -118,7 +138,7 @@ export interface AgentAvailability {
 }
 /** The agent is away or offline: a conversation they hold goes back to the queue and is re-routed. */
 export const agentUnavailableSignal = defineSignal<[AgentAvailability]>('agentUnavailable');
-/** Capacity appeared (an agent came online): a queued conversation asks routing again at once. */
+/** Runs from before the dispatcher only: capacity appeared, ask routing again at once. */
 export const routingChangedSignal = defineSignal<[]>('routingChanged');
 
 // ---- agent actions (updates with validators) ----
@@ -144,7 +164,12 @@ export interface TicketRequest extends ActionBase {
   title: string;
   description?: string;
   priority?: 'low' | 'normal' | 'high' | 'urgent';
+  /** When it is due (ms since the epoch); by default the priority's due time (settings.ticketDueHours). */
+  dueAt?: number;
 }
+
+/** How far ahead an agent may set a ticket's due time. */
+export const TICKET_DUE_MAX_MS = 90 * 24 * 3600_000;
 
 /**
  * Why an action was refused: the ApplicationFailure type of a rejected or failed update. The api

@@ -1,5 +1,6 @@
 // Every workflow the worker registers. Deterministic code only: see eslint.config.mjs.
 export { conversation } from './conversation';
+export { dispatcher } from './dispatcher';
 export { echoWorkflow } from './echo';
 export { floorEchoWorkflow, floorInboxWorkflow } from './floor';
 export { kfInbox } from './kfInbox';

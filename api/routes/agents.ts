@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { setAgentStatus } from '../../activities/routing';
-import { announceAgentStatus } from '../agentPresence';
+import { announceAgentStatus, announceCapacity } from '../agentPresence';
 import { AgentModel } from '../../db/models/agent';
-import { heldConversations } from '../../db/models/agentSlot';
+import { agentRoster, agentView } from '../agentRoster';
 import { EventModel } from '../../db/models/event';
 import { seesEverything } from '../auth/principal';
 import { pageQuery } from '../pagination';
@@ -25,7 +25,7 @@ const agentProfile = z.strictObject({
   capacity: z.number().int().min(0).max(50).default(3),
 });
 
-export function agentRoutes(temporal: Client): Route[] {
+export function agentRoutes(temporal: Client, taskQueue: string): Route[] {
   return [
     defineRoute({
       method: 'get',
@@ -36,18 +36,7 @@ export function agentRoutes(temporal: Client): Route[] {
       access: 'user',
       query: z.object(pageQuery(200, 500)),
       async handle({ query, caller }) {
-        const agents = await AgentModel.find({}).sort({ agentId: 1 }).skip(query.offset).limit(query.limit).lean();
-        const held = await heldConversations(agents.map((agent) => agent.agentId));
-        return agents.map(({ _id, ...agent }) => {
-          const active = held.get(agent.agentId) ?? [];
-          const visible = seesEverything(caller) || agent.agentId === caller.agentId;
-          return {
-            ...agent,
-            activeConversations: visible ? active : undefined,
-            load: active.length,
-            freeSlots: Math.max(0, agent.capacity - active.length),
-          };
-        });
+        return (await agentRoster(query)).map((agent) => agentView(caller, agent));
       },
     }),
     defineRoute({
@@ -65,6 +54,8 @@ export function agentRoutes(temporal: Client): Route[] {
           { upsert: true, returnDocument: 'after' },
         ).lean();
         const { _id, ...agent } = saved!;
+        // More capacity (or new skills) may let the queue move.
+        await announceCapacity(temporal, taskQueue);
         return agent;
       },
     }),
@@ -85,7 +76,7 @@ export function agentRoutes(temporal: Client): Route[] {
         if (!own && !seesEverything(caller)) throw new HttpError(403, 'agents set only their own status');
         const held = await setAgentStatus(params.agentId, body.status);
         if (held === undefined) throw new HttpError(404, `no agent ${params.agentId}`);
-        await announceAgentStatus(temporal, params.agentId, body.status, held);
+        await announceAgentStatus(temporal, taskQueue, params.agentId, body.status, held);
         if (!own) {
           await EventModel.create({
             eventId: `agent_status_set:${params.agentId}:${randomUUID()}`,

@@ -57,6 +57,11 @@ const actions = {
       title: z.string().trim().min(1).max(200),
       description: z.string().max(5000).optional(),
       priority: z.enum(['low', 'normal', 'high', 'urgent']).optional(),
+      dueAt: z.iso
+        .datetime({ offset: true })
+        .transform((at) => Date.parse(at))
+        .optional()
+        .describe('When it is due (ISO 8601); by default the priority’s due time. At most 90 days ahead.'),
     }),
   },
   'return-to-bot': { update: returnToBotUpdate, summary: 'Give the conversation back to the bot', body: action({}) },

@@ -1,11 +1,13 @@
 // Knowledge-base editing at run time: entries live in MongoDB (seeded from KB_FILE), validated
 // with the KB file's own schema plus size caps (an answer must fit one WeCom text message); every
 // edit bumps the version and updatedAt, and the worker's engine rebuilds when it sees the change.
-// Everyone signed in reads the KB; editing needs the KB editor permission (or admin).
+// Everyone signed in reads the KB and gets its answers as suggestions; editing needs the KB editor
+// permission (or admin).
 import { z } from 'zod';
 import { kbEntrySchema } from '../../bot/kb';
 import { KbEntryModel } from '../../db/models/kbEntry';
-import { utf8Length, WECOM_TEXT_MAX_BYTES } from '../../domain/wecomText';
+import { KbSuggester } from '../kbSuggester';
+import { wecomMessageText } from '../wecomMessageText';
 import { pageQuery } from '../pagination';
 import { defineRoute, type Route } from '../route';
 import { HttpError } from '../validate';
@@ -15,15 +17,7 @@ const editable = z.strictObject({
   skill: z.string().min(1).max(64),
   question: z.string().trim().min(1).max(200),
   similar: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
-  answer: z
-    .string()
-    .trim()
-    .min(1)
-    .max(WECOM_TEXT_MAX_BYTES)
-    .refine(
-      (text) => utf8Length(text) <= WECOM_TEXT_MAX_BYTES,
-      `must fit one WeCom message (${WECOM_TEXT_MAX_BYTES} bytes)`,
-    ),
+  answer: wecomMessageText,
 });
 
 const entryParams = z.object({ entryId: kbEntrySchema.shape.id.max(64) });
@@ -31,7 +25,20 @@ const entryParams = z.object({ entryId: kbEntrySchema.shape.id.max(64) });
 const view = ({ _id, ...entry }: { _id: unknown } & Record<string, unknown>) => entry;
 
 export function knowledgeBaseRoutes(): Route[] {
+  const suggester = new KbSuggester();
   return [
+    defineRoute({
+      method: 'get',
+      path: '/api/kb/suggestions',
+      tag: 'knowledge base',
+      summary: 'Knowledge-base answers for a customer’s question (suggestions for the agent)',
+      access: 'user',
+      query: z.object({
+        text: z.string().trim().min(1).max(500),
+        limit: z.coerce.number().int().min(1).max(3).default(3),
+      }),
+      handle: ({ query }) => suggester.suggest(query.text, query.limit),
+    }),
     defineRoute({
       method: 'get',
       path: '/api/kb/entries',

@@ -57,6 +57,7 @@ const sample: Record<string, string> = {
   agentId: 'nobody',
   userId: 'nobody',
   tokenId: '0123456789ab',
+  replyId: 'qr_none',
 };
 
 describe('OpenAPI document', () => {

@@ -21,6 +21,7 @@ const SAMPLE: Record<string, string> = {
   agentId: 'zhangsan',
   userId: 'zhangsan',
   tokenId: '0123456789ab',
+  replyId: 'qr_none',
 };
 const PUBLIC = [
   'get /',

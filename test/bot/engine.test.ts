@@ -47,6 +47,12 @@ describe('human requests', () => {
   ]) {
     it(`"${text}" does not`, () => assert.equal(engine.understand(text).humanRequest, false));
   }
+  it('a request that also names a problem carries that problem (its skill routes the handoff)', () => {
+    assert.equal(engine.understand('我的摄像头一直离线，给我找个人').namedProblem?.skill, 'tech');
+    assert.equal(engine.understand('运费怎么算？转人工').namedProblem?.skill, 'logistics');
+    for (const text of ['我要人工客服', '转人工', '快给我转人工！！', '叫你们领导来'])
+      assert.equal(engine.understand(text).namedProblem, undefined, text);
+  });
 });
 
 describe('risk and sentiment', () => {

@@ -123,9 +123,9 @@ describe('signed-in workspace in Chromium', () => {
     assert.ok(!(await page.content()).includes(nickname(other)), 'nothing of the other agent’s customer');
 
     await page.locator('#mine li', { hasText: nickname(customer) }).click();
-    const summary = page.locator('.handoff dd', { hasText: '客户的门锁打不开' });
+    const summary = page.locator('.card .summary', { hasText: '客户的门锁打不开' });
     await summary.waitFor({ timeout: 10_000 });
-    assert.equal(await summary.locator('.model-written').textContent(), 'AI 生成 · model-written');
+    assert.equal(await summary.locator('.model-written').textContent(), 'AI 生成');
     await page.screenshot({ path: path.join(SHOTS, 'agent-signed-in.png') });
   });
 

@@ -33,15 +33,22 @@ describe('web pages in Chromium', () => {
     await page.getByRole('button', { name: '已解决' }).click();
     await page.getByText('请您对我们的服务进行评价', { exact: false }).waitFor({ timeout: 15_000 });
     await page.screenshot({ path: path.join(SHOTS, 'customer-chat.png') });
-    const bubbles = await page.locator('.bubble').allTextContents();
+    const said = async () => page.locator('.bubble').allTextContents();
+    const shown = await said();
     assert.ok(
-      bubbles.some((b) => b.includes('满多少包邮')),
+      shown.some((b) => b.includes('满多少包邮')),
       'the customer’s own message',
     );
     assert.ok(
-      bubbles.some((b) => b.includes('很高兴')),
+      shown.some((b) => b.includes('很高兴')),
       'the bot closes the loop',
     );
+    // A reload keeps the whole conversation, the customer's own lines too, in order.
+    await page.reload();
+    await page.locator('.bubble.me', { hasText: '满多少包邮' }).waitFor();
+    await page.locator('.bubble.me', { hasText: '已解决' }).waitFor();
+    assert.deepEqual(await said(), shown);
+    await page.screenshot({ path: path.join(SHOTS, 'customer-chat-reloaded.png') });
   });
 
   it('console: shows every dependency healthy', async () => {
@@ -72,11 +79,11 @@ describe('web pages in Chromium', () => {
     const mine = page.locator('#mine li', { hasText: `客户${customer.slice(-4)}` }); // the sandbox's nickname
     await mine.waitFor({ timeout: 15_000 });
     await mine.click();
-    await page.locator('.handoff').getByText('客户要求人工').waitFor({ timeout: 10_000 });
+    await page.locator('.card .chips').getByText('客户要求人工').waitFor({ timeout: 10_000 });
     await page.locator('.transcript').getByText('门锁指纹总是识别失败').waitFor();
 
-    await page.fill('.reply textarea', '您好，我是客服，请问门锁型号是？');
-    await page.click('.reply button');
+    await page.fill('.composer textarea', '您好，我是客服，请问门锁型号是？');
+    await page.click('.composer .send');
     await stack.until(
       'the agent reply at the customer',
       () => stack.received(customer),

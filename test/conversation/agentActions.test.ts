@@ -47,7 +47,6 @@ describe('agent actions (time-skipping)', () => {
   after(() => timeline?.close());
 
   const handoffs = (story: Story) => world.eventsOf('handoff', story.conversationId).length;
-  const said = (story: Story) => world.textsTo(story.conversationId);
 
   it('a take-over while the bot is still thinking is applied as soon as the turn ends: never lost, one handoff', async () => {
     const story = await timeline.start('wmRace1');

@@ -4,7 +4,7 @@
 // priority, and state carried across continue-as-new.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { routingChangedSignal, ticketUpdatedSignal } from '../../workflows/conversationContract';
+import { ticketUpdatedSignal } from '../../workflows/conversationContract';
 import { agent, startTimeline, timelineSettings, World, type Timeline } from '../support/timeline';
 
 const MINUTE = 60_000;
@@ -55,7 +55,7 @@ describe('conversation timelines (time-skipping)', () => {
     assert.ok(Math.min(...gaps(alerts)) >= 2 * MINUTE, `alert gaps ${gaps(alerts).join(', ')}`);
 
     onlineOnly('zhaoliu');
-    await handle.signal(routingChangedSignal);
+    await world.capacityChanged();
     const served = await story.until('an agent', (s) => s.state === 'human');
     assert.equal(served.agentId, 'zhaoliu');
     process.stdout.write(

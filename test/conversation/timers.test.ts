@@ -113,11 +113,13 @@ describe('conversation timers', () => {
       (a) => a !== null,
     );
     assert.match(alert!.message, /等待人工/);
-    await stack.until(
-      'the customer told to wait',
+    // Nobody online: the customer hears the truth and is offered to leave a message, never "many customers".
+    const told = await stack.until(
+      'the customer told nobody is online',
       () => stack.received(waiting[0]!),
-      (m) => m.some((x) => x.includes('耐心等待')),
+      (m) => m.some((x) => x.includes('没有可以为您服务的人工客服在线') && x.includes('留言')),
     );
+    assert.ok(!told.some((x) => x.includes('耐心等待')), told.join(' | '));
     assert.ok(
       (await events(ids[0]!)).some(
         (e) => e.type === 'sla_breach' && (e.data as { kind?: string }).kind === 'queue_wait',

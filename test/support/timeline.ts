@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
@@ -17,7 +17,6 @@ import { BotEngine } from '../../bot/engine';
 import { loadKnowledgeBaseFile } from '../../bot/kb';
 import { conversationSettings, type ConversationSettings } from '../../domain/conversationSettings';
 import { defaultPolicyConfig } from '../../domain/policy';
-import { rankAgents, type RoutingRequest } from '../../domain/routing';
 import { apiMayMove, apiMaySend, type WecomServiceState, type WecomSession } from '../../domain/wecomSession';
 import { conversation, type ConversationInput } from '../../workflows/conversation';
 import {
@@ -28,6 +27,7 @@ import {
   type HumanMode,
   type InboundMessage,
 } from '../../workflows/conversationContract';
+import { capacityChangedSignal, dispatcherWorkflowId, waitForAgentSignal } from '../../workflows/dispatcherContract';
 import { allSearchAttributes } from '../../workflows/searchAttributes';
 import { workflowBundle } from './servers';
 
@@ -79,7 +79,8 @@ type Fakes = Pick<
   | 'setServiceState'
   | 'claimSession'
   | 'listServingServicers'
-  | 'routeConversation'
+  | 'freeAgents'
+  | 'joinQueue'
   | 'reserveAgent'
   | 'claimForServicer'
   | 'releaseAgent'
@@ -103,6 +104,9 @@ export class World {
   readonly forwarded: { closedSession: number; messages: InboundMessage[] }[] = [];
   readonly runIds = new Set<string>();
   servingServicers: string[] | undefined;
+  /** Set by startTimeline: what the joinQueue fake needs to reach the dispatcher. */
+  client: Client | undefined;
+  taskQueue: string | undefined;
   /** While set, understanding (or the handoff card) waits for it: a turn in flight, for races. */
   understandGate: Promise<void> | undefined;
   cardGate: Promise<void> | undefined;
@@ -124,6 +128,17 @@ export class World {
     let s = this.sessions.get(externalUserId);
     if (!s) this.sessions.set(externalUserId, (s = { state: 0, codes: 0 }));
     return s;
+  }
+
+  /** Capacity may have changed (an agent came online): what the api tells the dispatcher. */
+  async capacityChanged(): Promise<void> {
+    await this.client!.workflow.signalWithStart('dispatcher', {
+      workflowId: dispatcherWorkflowId(this.taskQueue!),
+      taskQueue: this.taskQueue!,
+      args: [{}],
+      signal: capacityChangedSignal,
+      signalArgs: [],
+    });
   }
 
   eventsOf(type: string, conversationId?: string) {
@@ -227,22 +242,20 @@ function fakesOf(world: World): Fakes {
     async listServingServicers() {
       return world.servingServicers;
     },
-    async routeConversation(req: RoutingRequest & { conversationId: string }) {
+    async freeAgents() {
+      return [...world.agents.values()]
+        .filter((a) => a.status === 'online')
+        .map((a) => ({ ...a, freeSlots: Math.max(0, world.freeSlots(a)) }));
+    },
+    async joinQueue(waiting) {
       world.noteRun();
-      const holding = world.slots.get(req.conversationId);
-      if (holding) return { agent: assigned(world.agents.get(holding)!) };
-      const online = [...world.agents.values()].filter((a) => a.status === 'online');
-      const free = online.map((a) => ({ ...a, freeSlots: world.freeSlots(a) }));
-      const best = rankAgents(free, req)[0];
-      if (best) {
-        world.slots.set(req.conversationId, best.agentId);
-        return { agent: assigned(best) };
-      }
-      const could = rankAgents(
-        online.map((a) => ({ ...a, freeSlots: a.capacity })),
-        req,
-      );
-      return { none: could.length > 0 ? ('all_busy' as const) : ('none_online' as const) };
+      await world.client!.workflow.signalWithStart('dispatcher', {
+        workflowId: dispatcherWorkflowId(world.taskQueue!),
+        taskQueue: world.taskQueue!,
+        args: [{}],
+        signal: waitForAgentSignal,
+        signalArgs: [waiting],
+      });
     },
     async reserveAgent(req) {
       const a = world.agents.get(req.agentId);
@@ -345,6 +358,8 @@ export async function startTimeline(world: World): Promise<Timeline> {
   });
   world.now = () => Date.now();
   const taskQueue = `timeline-${randomUUID().slice(0, 8)}`;
+  world.client = env.client;
+  world.taskQueue = taskQueue;
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,

@@ -190,6 +190,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   app.get('/sandbox/customers/:externalUserId/inbox', (req, res) => {
     res.json({ messages: simulator.inboxes.get(req.params.externalUserId) ?? [] });
   });
+  // Both sides of the customer's chat, oldest first: the chat page draws itself from this, so a
+  // reload shows the whole conversation again.
+  app.get('/sandbox/customers/:externalUserId/chat', (req, res) => {
+    const id = req.params.externalUserId;
+    const mine = (simulator.said.get(id) ?? []).map((m) => ({ from: 'customer' as const, ...m }));
+    const theirs = (simulator.inboxes.get(id) ?? []).map((m) => ({ from: 'service' as const, ...m }));
+    res.json({ messages: [...mine, ...theirs].sort((a, b) => a.at - b.at) });
+  });
   app.get(
     '/sandbox/customers/:externalUserId/session',
     control((req) =>

@@ -81,6 +81,8 @@ export class WecomSimulator {
   private readonly codes = new Map<string, MsgCode>();
   readonly accounts = new Map<string, { name: string; servicers: Map<string, 0 | 1> }>();
   readonly customers = new Map<string, { nickname: string }>();
+  /** What each customer wrote (text or menu click), in order: the chat page shows both sides from here. */
+  readonly said = new Map<string, { text: string; menuId?: string; at: number }[]>();
 
   constructor(private readonly options: SimulatorOptions) {
     this.reset();
@@ -98,6 +100,7 @@ export class WecomSimulator {
       this.codes,
       this.accounts,
       this.customers,
+      this.said,
     ]) {
       map.clear();
     }
@@ -200,6 +203,9 @@ export class WecomSimulator {
       Object.assign(session, { state: 0, servicer: undefined, enteredPool: false, enteredServicer: false });
     session.lastCustomerAt = this.now();
     session.repliesSinceCustomer = 0;
+    const said = this.said.get(externalUserId) ?? [];
+    said.push({ text, ...(menuId ? { menuId } : {}), at: this.now() });
+    this.said.set(externalUserId, said);
     return this.append({
       open_kfid: openKfId,
       external_userid: externalUserId,

@@ -18,6 +18,7 @@ import {
   returnToBotUpdate,
   takeOverUpdate,
   transferUpdate,
+  TICKET_DUE_MAX_MS,
   type ActionBase,
   type ActionFailureType,
 } from '../conversationContract';
@@ -251,7 +252,7 @@ export function registerActions(c: Conversation): void {
         const d = c.d;
         const { conversationId, openKfId, externalUserId } = c.state.id;
         const priority = req.priority ?? 'normal';
-        const dueAt = ticketDueAt(c.now(), priority, c.settings);
+        const dueAt = req.dueAt ?? ticketDueAt(c.now(), priority, c.sla);
         const { ticketNo } = await tickets.createTicket({
           ticketId: `${conversationId}:${d.eventSeq + 1}`,
           conversationId,
@@ -278,6 +279,15 @@ export function registerActions(c: Conversation): void {
         if (!req.title?.trim()) throw refuse(failure.invalidRequest, 'title is empty');
         if (req.priority && !['low', 'normal', 'high', 'urgent'].includes(req.priority))
           throw refuse(failure.invalidRequest, `unknown priority ${req.priority}`);
+        if (req.dueAt !== undefined) {
+          if (!Number.isFinite(req.dueAt) || req.dueAt <= c.now())
+            throw refuse(failure.invalidRequest, 'the due time has passed');
+          if (req.dueAt > c.now() + TICKET_DUE_MAX_MS)
+            throw refuse(
+              failure.invalidRequest,
+              `the due time is more than ${TICKET_DUE_MAX_MS / 86_400_000} days ahead`,
+            );
+        }
       },
     },
   );

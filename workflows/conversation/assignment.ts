@@ -6,6 +6,7 @@ import { replies } from '../../domain/replies';
 import { apiMayMove } from '../../domain/wecomSession';
 import { routing, wecom } from './activities';
 import type { Conversation } from './context';
+import { capacityFreed } from './dispatch';
 import { writeHandoffCard } from './handoff';
 import type { Agent } from './state';
 
@@ -23,7 +24,7 @@ export function enqueue(c: Conversation): void {
 export async function assign(
   c: Conversation,
   agent: Agent,
-  how: { taken?: { msgCode?: string }; by?: Actor; reason?: string } = {},
+  how: { taken?: { msgCode?: string }; by?: Actor; reason?: string; why?: string[] } = {},
 ): Promise<boolean> {
   const d = c.d;
   const { openKfId, externalUserId, conversationId, humanMode } = c.state.id;
@@ -37,6 +38,7 @@ export async function assign(
       c.records.add({ type: 'assign_failed', agentId: agent.agentId, errcode: moved.errcode });
       await routing.releaseAgent({ conversationId, agentId: agent.agentId });
       if (!d.excludedAgents.includes(agent.agentId)) d.excludedAgents.push(agent.agentId);
+      await capacityFreed();
       return false;
     }
     d.wecom = { state: 3, servicer: agent.wecomUserId };
@@ -46,6 +48,7 @@ export async function assign(
   if (d.phase !== 'human') c.state.transition('human');
   d.agent = agent;
   d.human = { assignedAt: c.now(), lastActivityAt: c.now() };
+  if (d.handoff) d.handoff.assignedWhy = how.why ?? (how.by ? [`${how.by.userId} 接手`] : undefined);
   d.mirrorDirty = true;
   c.state.upsertSearchAttributes();
   d.customer.lastAgentId = agent.agentId;
@@ -73,6 +76,7 @@ export async function releaseAgent(c: Conversation): Promise<void> {
   if (!agent) return;
   await routing.releaseAgent({ conversationId: c.state.id.conversationId, agentId: agent.agentId });
   c.d.agent = undefined;
+  await capacityFreed();
 }
 
 /** From an agent back to the queue: reassignment, transfer to a skill, the agent going offline. */

@@ -6,7 +6,9 @@ import { condition, workflowInfo } from '@temporalio/workflow';
 import { conversationSettingsSchema } from '../../domain/conversationSettings';
 import type { SlaKind } from '../../domain/conversationEvents';
 import { defaultPolicyConfig, type PolicyConfig } from '../../domain/policy';
+import { noServiceLevels } from '../../domain/serviceLevels';
 import type { ConversationInput } from './input';
+import { returnStaleOffers } from './dispatch';
 import { Outbound } from './outbound';
 import { Records } from './records';
 import { alerts } from './activities';
@@ -40,8 +42,10 @@ export class Conversation {
         session: input.session,
         humanMode: input.humanMode,
         settings,
+        levels: input.serviceLevels ?? noServiceLevels,
       },
-      carried ?? initialCarried(workflowNow()),
+      // A run carried over from an older version may lack fields added since.
+      carried ? { ...carried, staleOffers: carried.staleOffers ?? [] } : initialCarried(workflowNow()),
     );
     this.policy = input.policy ?? defaultPolicyConfig;
     this.records = new Records(this.state, () => this.now());
@@ -59,6 +63,11 @@ export class Conversation {
 
   get settings() {
     return this.state.id.settings;
+  }
+
+  /** The SLAs of the customer's tier, counted in the kf account's business time. */
+  get sla() {
+    return this.state.sla();
   }
 
   now(): number {
@@ -92,10 +101,16 @@ export class Conversation {
     // Only before actually sleeping: a turn that goes on at once writes its records with its delivery.
     if (!wake()) await this.records.flush();
     await condition(
-      () => wake() || this.actions.length > 0 || this.interrupted(phase) || this.continueAsNewDue(),
+      () =>
+        wake() ||
+        this.actions.length > 0 ||
+        this.d.staleOffers.length > 0 ||
+        this.interrupted(phase) ||
+        this.continueAsNewDue(),
       Math.max(until - this.now(), 1),
     );
     await this.applyActions(this);
+    await returnStaleOffers(this);
     return this.now() >= until ? 'due' : 'woke';
   }
 

@@ -13,6 +13,7 @@ import {
   ticketUpdatedSignal,
   type InboundMessage,
 } from '../conversationContract';
+import { agentOfferedSignal, queuePlaceSignal } from '../dispatcherContract';
 import type { Conversation } from './context';
 import { takenInWecom } from './assignment';
 
@@ -36,6 +37,14 @@ export function registerSignals(c: Conversation): void {
   });
   setHandler(routingChangedSignal, () => {
     d().routingChanged = true;
+  });
+  setHandler(agentOfferedSignal, (offer) => {
+    // Only a conversation still waiting takes the offer; otherwise the reserved slot goes back.
+    if (d().phase === 'queued' && !d().closing && !d().offer) d().offer = offer;
+    else d().staleOffers.push(offer.agent);
+  });
+  setHandler(queuePlaceSignal, (place) => {
+    if (d().phase === 'queued') d().place = { ...place, news: true };
   });
   setHandler(snapshotQuery, () => c.state.snapshot());
 }

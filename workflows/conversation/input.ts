@@ -2,6 +2,7 @@
 // everything the previous run carried.
 import type { ConversationSettings } from '../../domain/conversationSettings';
 import type { PolicyConfig } from '../../domain/policy';
+import type { ServiceLevels } from '../../domain/serviceLevels';
 import type { HumanMode } from '../conversationContract';
 import type { CustomerProfile } from '../../activities/session';
 import type { Carried } from './state';
@@ -17,6 +18,8 @@ export interface ConversationInput {
    * the history, so tuning policy.json changes new conversations and never replays of running ones.
    */
   policy?: PolicyConfig;
+  /** Service levels per tier and business hours, as they were when the conversation started. */
+  serviceLevels?: ServiceLevels;
   /** The customer as the inbox read them when it started this session (saves a look-up). */
   customer?: CustomerProfile;
   /** Present when this run continues an earlier one (continue-as-new). */

@@ -11,10 +11,13 @@ import {
   botDeadline,
   firstResponseDue,
   idleDue,
+  onFirstResponseLapse,
   queueDeadline,
   ticketDeadline,
+  type SlaSettings,
   type TicketPriority,
 } from '../../domain/sla';
+import { calendarOf, levelOf, type ServiceLevels } from '../../domain/serviceLevels';
 import type { WecomSession } from '../../domain/wecomSession';
 import type {
   ConversationSnapshot,
@@ -70,6 +73,8 @@ export interface Carried {
   agent?: Agent;
   handoff?: Handoff;
   skill?: string;
+  /** The skill the handoff message itself seems to name: preferred in routing, never required. */
+  skillHint?: string;
   queue?: {
     queuedAt: number;
     lastAlertAt?: number;
@@ -78,7 +83,21 @@ export interface Carried {
     retryMs: number;
     /** wecom mode: WeCom's pool was tried once for this wait. */
     poolTried?: boolean;
+    /** When it last told the dispatcher it waits (it re-registers now and then, and when widened). */
+    registeredAt?: number;
+    widened?: boolean;
+    /** What the customer has been told: their place, and that nobody is online (with a 留言 offer). */
+    toldPosition?: number;
+    toldNoAgent?: boolean;
   };
+  /** The dispatcher's offer of an agent (slot reserved), until the queue phase takes it. */
+  offer?: { agent: Agent; why: string[] };
+  /** Offers that came when the conversation no longer waited: their slots go back. */
+  staleOffers: Agent[];
+  /** Runs from before the dispatcher: capacity appeared, poll routing now (phases/queuePolling.ts). */
+  routingChanged?: boolean;
+  /** The place in the queue the dispatcher last told, and whether it is news. */
+  place?: { position: number; total: number; expectedWaitMs?: number; noAgentOnline: boolean; news: boolean };
   human?: {
     assignedAt: number;
     agentRepliedAt?: number;
@@ -105,7 +124,6 @@ export interface Carried {
   /** Signals not yet applied by the loop. */
   ticketUpdates: TicketUpdate[];
   unavailableAgents: string[];
-  routingChanged: boolean;
   startedAt: number;
   /** When close() finished: the survey and forwarding window counts from here. */
   closedAt?: number;
@@ -139,8 +157,8 @@ export function initialCarried(now: number): Carried {
     reassignments: 0,
     escalated: false,
     ticketUpdates: [],
+    staleOffers: [],
     unavailableAgents: [],
-    routingChanged: false,
     startedAt: now,
     pendingEvents: [],
     mirrorDirty: false,
@@ -154,6 +172,8 @@ export interface Identity {
   session: number;
   humanMode: HumanMode;
   settings: ConversationSettings;
+  /** Service levels per tier and business hours, as they were when the conversation started. */
+  levels: ServiceLevels;
 }
 
 export class ConversationState {
@@ -164,6 +184,19 @@ export class ConversationState {
 
   get phase(): Phase {
     return this.d.phase;
+  }
+
+  /** The customer's tier's level: its SLAs over the defaults, and the kf account's business hours. */
+  sla(): SlaSettings {
+    const { settings, levels, openKfId } = this.id;
+    const level = levelOf(levels, this.d.customer.tier);
+    return {
+      ...settings,
+      ...(level.queueWaitSlaMs ? { queueWaitSlaMs: level.queueWaitSlaMs } : {}),
+      ...(level.firstResponseSlaMs ? { firstResponseSlaMs: level.firstResponseSlaMs } : {}),
+      ticketDueHours: { ...settings.ticketDueHours, ...level.ticketDueHours },
+      calendar: calendarOf(levels, openKfId),
+    };
   }
 
   get closingOrClosed(): boolean {
@@ -179,7 +212,10 @@ export class ConversationState {
     if (to !== this.d.phase) assertTransition(this.d.phase, to);
     this.d.phase = to;
     if (to !== 'human') this.d.human = undefined;
-    if (to !== 'queued') this.d.queue = undefined;
+    if (to !== 'queued') {
+      this.d.queue = undefined;
+      this.d.place = undefined;
+    }
     if (to !== 'human' && to !== 'closed') this.d.agent = undefined;
     this.d.mirrorDirty = true;
     this.upsertSearchAttributes();
@@ -205,15 +241,19 @@ export class ConversationState {
 
   /** The deadlines running now, by the names the workspace shows. */
   timersDue(): Record<string, number> {
-    const { settings } = this.id;
+    const settings = this.sla();
+    const { csatWaitMs, confirmationTimeoutMs, botIdleCloseMs } = this.id.settings;
     const d = this.d;
     const due: Record<string, number> = {};
     if (d.closing || d.phase === 'closed') {
-      if (d.closedAt !== undefined && d.closing !== 'idle') due.csat = d.closedAt + settings.csatWaitMs;
+      if (d.closedAt !== undefined && d.closing !== 'idle') due.csat = d.closedAt + csatWaitMs;
       return due;
     }
     if (d.phase === 'bot' || d.phase === 'confirming') {
-      const next = botDeadline({ since: d.botSince, confirming: d.phase === 'confirming' }, settings);
+      const next = botDeadline(
+        { since: d.botSince, confirming: d.phase === 'confirming' },
+        { confirmationTimeoutMs, botIdleCloseMs },
+      );
       due[next.kind === 'confirmation' ? 'confirmation' : 'botIdle'] = next.at;
     }
     if (d.phase === 'queued' && d.queue) due.queueWaitSla = queueDeadline(d.queue, settings).at;
@@ -279,6 +319,22 @@ export class ConversationState {
       wecomServicer: d.wecom.servicer,
       escalated: d.escalated,
       lapsedAgents: [...d.lapsedAgents],
+      ...(d.place ? { queuePlace: (({ news: _news, ...place }) => place)(d.place) } : {}),
+      breaches: this.breaches(),
+      firstResponseLapse:
+        d.phase === 'human' && d.human?.agentRepliedAt === undefined && !d.escalated
+          ? onFirstResponseLapse(d.reassignments, this.id.settings)
+          : undefined,
     };
+  }
+
+  /** How many alerts each running SLA timer has raised (the workspace says "overdue" past the first). */
+  private breaches(): Record<string, number> {
+    const d = this.d;
+    const raised: Record<string, number> = {};
+    if (d.phase === 'queued' && d.queue?.alerts) raised.queueWaitSla = d.queue.alerts;
+    if (d.phase === 'human' && d.human?.firstResponseAlerts) raised.firstResponseSla = d.human.firstResponseAlerts;
+    if (d.phase === 'ticket' && d.ticket?.lastAlertAt !== undefined) raised.ticketSla = 1;
+    return raised;
   }
 }

@@ -287,15 +287,15 @@ export async function conversationWorkflow(input: ConversationInput): Promise<Co
 
   /** The card the agent sees: summary, reason, intent, sentiment, customer, the whole transcript. */
   async function writeHandoffCard(reason: string, priority: number, understanding?: Understanding): Promise<void> {
-    const { summary } = await brain
+    const said = s.transcript
+      .filter((t) => t.from === 'customer')
+      .slice(-3)
+      .map((t) => t.text)
+      .join(' / ');
+    // The activity brings a summary only when a model wrote one now; this version keeps its own.
+    const { summary = said } = await brain
       .buildHandoffCard({ reason, transcript: s.transcript, understanding, customer: s.customer })
-      .catch(() => ({
-        summary: s.transcript
-          .filter((t) => t.from === 'customer')
-          .slice(-3)
-          .map((t) => t.text)
-          .join(' / '),
-      }));
+      .catch(() => ({ summary: said }));
     s.handoff = {
       reason,
       priority,

@@ -1,5 +1,6 @@
-// The sandbox's customer: sends messages and menu clicks through the control API and polls the
-// messages WeCom delivered to this customer.
+// The sandbox's customer: sends messages and menu clicks through the control API and draws the
+// whole chat (what the customer wrote and what WeCom delivered to them) from the sandbox, so a
+// reload keeps the conversation. The customer id is remembered in this browser.
 const params = new URLSearchParams(location.search);
 const customerInput = document.getElementById('customer');
 customerInput.value =
@@ -9,25 +10,29 @@ customerInput.value =
 localStorage.setItem('sandbox-customer', customerInput.value);
 customerInput.addEventListener('change', () => {
   localStorage.setItem('sandbox-customer', customerInput.value);
-  sent.length = 0;
-  render([]);
+  lastDrawn = '';
+  void poll();
 });
 
-const sent = [];
 const list = document.getElementById('messages');
 const customer = () => encodeURIComponent(customerInput.value);
+let lastDrawn = '';
 
-function bubble(text, mine, menu) {
+function bubble(message) {
+  const mine = message.from === 'customer';
   const div = document.createElement('div');
   div.className = `bubble ${mine ? 'me' : 'them'}`;
-  div.textContent = text;
-  if (menu && menu.length) {
+  div.textContent =
+    !mine && message.msgtype === 'msgmenu'
+      ? message.content.replace(/\s*\[[^\]]*\]/g, '')
+      : (message.text ?? message.content);
+  if (!mine && message.menu && message.menu.length) {
     const box = document.createElement('div');
     box.className = 'menu';
-    for (const item of menu) {
+    for (const item of message.menu) {
       const button = document.createElement('button');
       button.textContent = item.content;
-      button.onclick = () => post('menu-click', { menuId: item.id, content: item.content }, item.content);
+      button.onclick = () => post('menu-click', { menuId: item.id, content: item.content });
       box.append(button);
     }
     div.append(box);
@@ -35,21 +40,15 @@ function bubble(text, mine, menu) {
   return div;
 }
 
-function render(received) {
-  const all = [
-    ...sent.map((m) => ({ ...m, mine: true })),
-    ...received.map((m) => ({
-      text: m.msgtype === 'msgmenu' ? m.content.replace(/\s*\[[^\]]*\]/g, '') : m.content,
-      at: m.at,
-      menu: m.menu,
-    })),
-  ].sort((a, b) => a.at - b.at);
-  list.replaceChildren(...all.map((m) => bubble(m.text, m.mine, m.menu)));
+function render(messages) {
+  const drawn = JSON.stringify(messages);
+  if (drawn === lastDrawn) return;
+  lastDrawn = drawn;
+  list.replaceChildren(...messages.map(bubble));
   list.scrollTop = list.scrollHeight;
 }
 
-async function post(route, body, shown) {
-  sent.push({ text: shown, at: Date.now() });
+async function post(route, body) {
   await fetch(`/sandbox/customers/${customer()}/${route}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -59,7 +58,7 @@ async function post(route, body, shown) {
 }
 
 async function poll() {
-  const res = await fetch(`/sandbox/customers/${customer()}/inbox`);
+  const res = await fetch(`/sandbox/customers/${customer()}/chat`);
   if (res.ok) render((await res.json()).messages);
 }
 
@@ -69,11 +68,11 @@ document.getElementById('composer').addEventListener('submit', (event) => {
   const text = input.value.trim();
   if (!text) return;
   input.value = '';
-  post('messages', { text }, text);
+  void post('messages', { text });
 });
 
 fetch('/sandbox/info')
   .then((r) => r.json())
   .then((info) => (document.getElementById('account').textContent = info.accountName));
-poll();
+void poll();
 setInterval(poll, 1000);

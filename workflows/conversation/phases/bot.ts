@@ -5,6 +5,7 @@ import { log } from '@temporalio/workflow';
 import { confirmMenuId, parseMenuId } from '../../../domain/menus';
 import { decide, type PolicyDecision } from '../../../domain/policy';
 import { replies } from '../../../domain/replies';
+import { levelOf } from '../../../domain/serviceLevels';
 import { botDeadline } from '../../../domain/sla';
 import type { Understanding } from '../../../domain/understanding';
 import type { InboundMessage } from '../../conversationContract';
@@ -124,6 +125,7 @@ async function answer(c: Conversation, phase: 'bot' | 'confirming', turn: { text
     memory: d.memory,
     customerTier: d.customer.tier,
     previousSession: previousSession(c),
+    handoffWhenNotUnderstood: levelOf(c.state.id.levels, d.customer.tier).handoffWhenNotUnderstood,
   });
   d.memory = memory;
   await act(c, decision, understanding);

@@ -17,14 +17,14 @@ export async function humanPhase(c: Conversation): Promise<void> {
       return;
     }
     d.unavailableAgents = [];
-    const due = humanDeadline(d.human, c.settings);
+    const due = humanDeadline(d.human, c.sla);
     await c.wait('human', due.at, () => d.inbox.length > 0 || agentUnavailable(c));
     if (c.interrupted('human') || !d.human) return;
     if (d.inbox.length > 0) {
       if ((await absorb(c)).length > 0) d.human.nudgedAt = undefined;
       continue;
     }
-    const now = humanDeadline(d.human, c.settings);
+    const now = humanDeadline(d.human, c.sla);
     if (c.now() < now.at) continue; // an agent's reply moved the deadline
     if (now.kind === 'first_response') {
       if (await firstResponseLapsed(c)) return;
@@ -55,7 +55,7 @@ async function firstResponseLapsed(c: Conversation): Promise<boolean> {
     repeat,
   );
   if (d.escalated || !agent) return false;
-  if (onFirstResponseLapse(d.reassignments, c.settings) === 'reassign') {
+  if (onFirstResponseLapse(d.reassignments, c.sla) === 'reassign') {
     d.reassignments += 1;
     for (const list of [d.lapsedAgents, d.excludedAgents]) if (!list.includes(agent.agentId)) list.push(agent.agentId);
     await requeue(c, 'first_response_lapsed');

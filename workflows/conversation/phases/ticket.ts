@@ -12,7 +12,7 @@ export async function ticketPhase(c: Conversation): Promise<void> {
   const d = c.d;
   while (d.phase === 'ticket' && !d.closing && d.ticket) {
     if (c.continueAsNewDue()) return;
-    const due = ticketDeadline(d.ticket, c.settings);
+    const due = ticketDeadline(d.ticket, c.sla);
     await c.wait('ticket', due.at, () => d.ticketUpdates.length > 0 || d.inbox.length > 0);
     if (c.interrupted('ticket') || !d.ticket) return;
     if (d.inbox.length > 0 && (await absorb(c)).length > 0) await customerWrote(c);
@@ -20,7 +20,7 @@ export async function ticketPhase(c: Conversation): Promise<void> {
     d.ticketUpdates = [];
     for (const update of updates) await statusChanged(c, update);
     if (d.closing) return;
-    if (c.now() >= ticketDeadline(d.ticket, c.settings).at) {
+    if (c.now() >= ticketDeadline(d.ticket, c.sla).at) {
       const repeat = d.ticket.lastAlertAt !== undefined;
       d.ticket.lastAlertAt = c.now();
       await c.breach('ticket_due', `工单 ${d.ticket.ticketNo}（${d.ticket.priority}）已超过处理时限`, repeat);

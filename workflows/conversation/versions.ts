@@ -1,0 +1,13 @@
+// Behaviour changes of the conversation workflow, each behind a patch marker: a run that started
+// before a change replays with the code it ran (its history has no marker), a run after it takes
+// the new path. A run continues as new on the newest code, so an old path is needed only until the
+// runs that started on it have moved on; recorded histories of each version stay in the replay test.
+import { patched } from '@temporalio/workflow';
+
+export const versions = {
+  /**
+   * The queue is the dispatcher workflow's (offers in priority order, places told to the customer)
+   * rather than each queued conversation polling routing (phases/queuePolling.ts).
+   */
+  dispatcherQueue: () => patched('dispatcher-queue'),
+};
