@@ -68,6 +68,8 @@ export interface SessionContext {
   handoffReason?: string;
   agentId?: string;
   csat?: string;
+  /** The customer messages it took (the last few): WeCom delivering one of them again opens nothing. */
+  msgids?: string[];
 }
 
 export interface DeliverRequest {

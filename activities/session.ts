@@ -36,6 +36,7 @@ export function profileOf(doc: Partial<Customer> | null | undefined): CustomerPr
           handoffReason: last.handoffReason ?? undefined,
           agentId: last.agentId ?? undefined,
           csat: last.csat ?? undefined,
+          msgids: last.msgids?.length ? last.msgids : undefined,
         }
       : undefined,
     profileFetched: Boolean(doc?.profileFetchedAt),

@@ -25,6 +25,7 @@ const customerSchema = new Schema(
       handoffReason: String,
       agentId: String,
       csat: String,
+      msgids: [String],
     },
     profileFetchedAt: { type: Date },
   },

@@ -10,4 +10,10 @@ export const versions = {
    * rather than each queued conversation polling routing (phases/queuePolling.ts).
    */
   dispatcherQueue: () => patched('dispatcher-queue'),
+  /**
+   * A session our API holds is ended in WeCom after the survey wait, once the customer has been
+   * quiet, rather than at close: a message already on its way (a fault or a backlog delaying its
+   * delivery) would land in an ended session that no API call may reopen, and go unanswered.
+   */
+  endSessionWhenQuiet: () => patched('end-session-when-quiet'),
 };
