@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { BASE_SETTINGS, startBenchStack, type BenchStack } from '../../../bench/stack';
+import { startBenchStack, type BenchStack } from '../../../bench/stack';
 import { onShutdown } from '../../../dev/lifeline';
 import { storeBackend } from '../../../dev/store';
 import { DATA_DIR } from '../../../dev/tools';
@@ -30,13 +30,10 @@ export async function startFaultStack(name: string): Promise<FaultStack> {
   onShutdown(() => void stack.stop().finally(() => process.exit(130)));
   let client: Client | undefined;
   try {
-    await stack.startApp({
-      database: 'faults',
-      // The bench's settings (no burst window; a conversation the customer leaves stays open), and
-      // a session the customer closed waits 3 s for the survey instead of 10 minutes, so that
-      // finished sessions and new ones are part of the traffic.
-      env: { CONVERSATION_SETTINGS: JSON.stringify({ ...BASE_SETTINGS, csatWaitMs: 3000 }) },
-    });
+    // The bench's settings: no burst window, and a conversation the customer leaves stays open.
+    // A closed session waits for its survey as long as in production, so the customer's question
+    // after their thanks is forwarded by it to the next session.
+    await stack.startApp({ database: 'faults' });
     client = new Client({ connection: await Connection.connect({ address: stack.temporalAddress }) });
   } catch (error) {
     await stack.stop();
