@@ -78,6 +78,8 @@ export interface SessionContext {
   topic?: string;
   answered?: boolean;
   abandoned?: boolean;
+  /** The customer messages it took (the last few): WeCom delivering one of them again opens nothing. */
+  msgids?: string[];
 }
 
 export interface DeliverRequest {

@@ -41,6 +41,7 @@ export function profileOf(doc: Partial<Customer> | null | undefined): CustomerPr
           topic: last.topic ?? undefined,
           answered: last.answered ?? undefined,
           abandoned: last.abandoned ?? undefined,
+          msgids: last.msgids?.length ? last.msgids : undefined,
         }
       : undefined,
     profileFetched: Boolean(doc?.profileFetchedAt),

@@ -5,6 +5,8 @@ export interface Offered {
   customer: string;
   sentAt: number;
   answeredAt?: number;
+  /** WeCom's msgid of the message, once the sandbox has logged it. */
+  msgid?: string;
 }
 
 export interface Figures {

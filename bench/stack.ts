@@ -1,7 +1,9 @@
-// The default stack as real processes on free ports, for the benchmark: the MongoDB-wire store
-// (FerretDB on PostgreSQL or SQLite), the Temporal dev server on its SQLite file with the WAL
-// pragmas of `npm start`, the WeCom sandbox, and the api and worker, which can be restarted on a
-// fresh database or with other settings between phases. Logs go to files in the bench folder.
+// The default stack as real processes on free ports, for the benchmark and the fault tests: the
+// MongoDB-wire store (FerretDB on PostgreSQL or SQLite), the Temporal dev server on its SQLite file
+// with the WAL pragmas of `npm start`, the WeCom sandbox, and the api and worker, which can be
+// restarted on a fresh database or with other settings between phases. Any process but the sandbox
+// can be killed and started again where it was (same port, same data). Logs go to files in the
+// bench folder.
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort, spawnService, startTemporal, type Service } from '../dev/services';
@@ -19,6 +21,9 @@ export interface AppOptions {
   workerNodeOptions?: string;
 }
 
+/** The processes a fault test may kill and start again. */
+export type Role = 'worker' | 'api' | 'temporal' | 'ferretdb';
+
 export interface BenchStack {
   backend: StoreBackend;
   apiUrl: string;
@@ -33,6 +38,10 @@ export interface BenchStack {
   pids(): Record<string, number>;
   startApp(options: AppOptions): Promise<void>;
   stopApp(): Promise<void>;
+  /** Ends one process: SIGKILL is a crash, SIGTERM a clean stop. Resolves once it has exited. */
+  kill(role: Role, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on its port and data (the app with its last options); resolves once it answers. */
+  restart(role: Role): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -67,13 +76,14 @@ export async function startBenchStack(dir: string, backend: StoreBackend): Promi
     durable: false,
     output: log('store'),
   });
-  const temporal = await startTemporal({
+  const temporalOptions = {
     port: await freePort(),
     uiPort: undefined,
     dbFile: path.join(dir, 'temporal.db'),
     namespace: 'default',
     output: log('temporal'),
-  });
+  };
+  let temporal = await startTemporal(temporalOptions);
   const [apiPort, sandboxPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
@@ -97,7 +107,20 @@ export async function startBenchStack(dir: string, backend: StoreBackend): Promi
   const mongoBase = store.uri.replace(/\/+$/, '');
   const taskQueue = 'customer-service';
   let app: Service[] = [];
+  let appEnv: NodeJS.ProcessEnv = {};
+  let workerNodeOptions: string | undefined;
   let stopping: Promise<void> | undefined;
+  const startWorker = async () => {
+    const worker = node('worker', 'worker/main.ts', appEnv, workerNodeOptions);
+    app = [worker, ...app.filter((service) => service.name !== 'worker')];
+    await waitForHttp(`http://127.0.0.1:${metricsPort}/healthz`, 'worker');
+  };
+  const startApi = async () => {
+    app = [...app.filter((service) => service.name !== 'api'), node('api', 'api/main.ts', appEnv)];
+    await waitForHttp(`${apiUrl}/healthz`, 'api');
+  };
+  const service = (role: Role): Service | undefined =>
+    role === 'temporal' ? temporal : [...store.services, ...app].find((candidate) => candidate.name === role);
   const stack: BenchStack = {
     backend,
     apiUrl,
@@ -116,7 +139,8 @@ export async function startBenchStack(dir: string, backend: StoreBackend): Promi
     async startApp(options) {
       await stack.stopApp();
       stack.database = options.database;
-      const env: NodeJS.ProcessEnv = {
+      workerNodeOptions = options.workerNodeOptions;
+      appEnv = {
         ...process.env,
         LOG_LEVEL: 'warn',
         PORT: String(apiPort),
@@ -132,15 +156,26 @@ export async function startBenchStack(dir: string, backend: StoreBackend): Promi
         CONVERSATION_SETTINGS: JSON.stringify(BASE_SETTINGS),
         ...options.env,
       };
-      const worker = node('worker', 'worker/main.ts', env, options.workerNodeOptions);
-      app = [worker];
-      await waitForHttp(`http://127.0.0.1:${metricsPort}/healthz`, 'worker');
-      app.push(node('api', 'api/main.ts', env));
-      await waitForHttp(`${apiUrl}/healthz`, 'api');
+      await startWorker();
+      await startApi();
     },
     async stopApp() {
       for (const service of [...app].reverse()) await service.stop();
       app = [];
+    },
+    async kill(role, signal = 'SIGKILL') {
+      const target = service(role);
+      if (!target || target.child.exitCode !== null || target.child.signalCode !== null) return;
+      const exited = new Promise((resolve) => target.child.once('exit', resolve));
+      target.child.kill(signal);
+      await exited;
+    },
+    async restart(role) {
+      await stack.kill(role, 'SIGTERM'); // a no-op when it is down already
+      if (role === 'worker') await startWorker();
+      else if (role === 'api') await startApi();
+      else if (role === 'temporal') temporal = await startTemporal(temporalOptions);
+      else await store.restartFerretDb();
     },
     stop() {
       // Once, whoever asks first (the end of the run or an interrupt).

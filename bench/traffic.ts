@@ -35,14 +35,17 @@ export interface Phase {
   openKfId: string;
   ratePerS: number;
   durationMs: number;
-  /** The customer who writes the i-th message. */
-  customer(i: number): string;
+  /** The customer who writes the i-th message (the messages so far: answeredAt is kept up to date). */
+  customer(i: number, sent: readonly Offered[]): string;
+  /** What a customer says as their n-th message (from 0); by default the next of QUESTIONS. */
+  text?(customer: string, n: number): string | undefined;
   /** How long to wait for the last answers after the last message. */
   drainMs: number;
   onProgress?(line: string): void;
 }
 
-export async function say(sandboxUrl: string, openKfId: string, customer: string, text: string): Promise<void> {
+/** The customer writes; WeCom's msgid of the message. */
+export async function say(sandboxUrl: string, openKfId: string, customer: string, text: string): Promise<string> {
   const res = await fetch(`${sandboxUrl}/sandbox/customers/${encodeURIComponent(customer)}/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -50,12 +53,18 @@ export async function say(sandboxUrl: string, openKfId: string, customer: string
     signal: AbortSignal.timeout(30_000),
   });
   if (!res.ok) throw new Error(`sandbox refused a customer message: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { msgid: string }).msgid;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Offers messages at the rate for the duration, then waits for the answers; latency figures. */
-export async function runPhase(phase: Phase): Promise<Figures & { messages: Offered[] }> {
+/**
+ * Offers messages at the rate for the duration, then waits for the answers; latency figures, the
+ * messages the sandbox refused, and the answer log (what each customer was sent).
+ */
+export async function runPhase(
+  phase: Phase,
+): Promise<Figures & { messages: Offered[]; refused: number; answers: AnswerLog }> {
   const answers = new AnswerLog(phase.sandboxUrl);
   await answers.poll(); // start after everything already logged
   const total = Math.max(1, Math.round((phase.ratePerS * phase.durationMs) / 1000));
@@ -79,12 +88,16 @@ export async function runPhase(phase: Phase): Promise<Figures & { messages: Offe
     for (let i = 0; i < total; i++) {
       const due = started + (i * 1000) / phase.ratePerS;
       if (due > Date.now()) await sleep(due - Date.now());
-      const m: Offered = { openKfId: phase.openKfId, customer: phase.customer(i), sentAt: Date.now() };
+      const customer = phase.customer(i, messages);
+      const n = messages.filter((earlier) => earlier.customer === customer).length;
+      const text = phase.text?.(customer, n) ?? nextQuestion(customer);
+      const m: Offered = { openKfId: phase.openKfId, customer, sentAt: Date.now() };
       messages.push(m);
       sends.push(
-        say(phase.sandboxUrl, phase.openKfId, m.customer, nextQuestion(m.customer)).catch((error: unknown) => {
-          failures.push((error as Error).message);
-        }),
+        say(phase.sandboxUrl, phase.openKfId, m.customer, text).then(
+          (msgid) => void (m.msgid = msgid),
+          (error: unknown) => void failures.push((error as Error).message),
+        ),
       );
     }
     await Promise.all(sends);
@@ -98,7 +111,7 @@ export async function runPhase(phase: Phase): Promise<Figures & { messages: Offe
     clearInterval(progress);
   }
   if (failures.length > 0) phase.onProgress?.(`${failures.length} messages refused, e.g. ${failures[0]}`);
-  return { ...figures(messages), messages };
+  return { ...figures(messages), messages, refused: failures.length, answers };
 }
 
 /** Every customer writes once and is answered: the open conversations a follow-up phase talks to. */

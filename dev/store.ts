@@ -38,6 +38,8 @@ export interface LocalStore {
   uri: string;
   services: Service[];
   stop(): Promise<void>;
+  /** FerretDB alone started again on its port and data, after it stopped or crashed (fault tests). */
+  restartFerretDb(): Promise<void>;
 }
 
 export async function startLocalStore(options: LocalStoreOptions): Promise<LocalStore> {
@@ -58,14 +60,17 @@ export async function startLocalStore(options: LocalStoreOptions): Promise<Local
       services.push(postgres);
       postgresqlUrl = postgres.url;
     }
-    const ferret = await startFerretDb({
-      port: options.port,
-      dataDir: path.join(options.dir, 'ferretdb'),
-      postgresqlUrl,
-      output: options.output,
-    });
+    const ferretOptions = { dataDir: path.join(options.dir, 'ferretdb'), postgresqlUrl, output: options.output };
+    const ferret = await startFerretDb({ ...ferretOptions, port: options.port });
     services.push(ferret);
-    return { backend: options.backend, uri: ferret.uri, services, stop };
+    // The clients hold this address: a restart must listen on the same port.
+    const port = Number(new URL(ferret.uri).port);
+    const restartFerretDb = async () => {
+      const index = services.findIndex((service) => service.name === 'ferretdb');
+      await services[index]!.stop();
+      services[index] = await startFerretDb({ ...ferretOptions, port });
+    };
+    return { backend: options.backend, uri: ferret.uri, services, stop, restartFerretDb };
   } catch (error) {
     await stop();
     throw error;

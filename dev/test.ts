@@ -2,10 +2,13 @@
 // starts its own Temporal dev server (in memory), FerretDB (on a throw-away PostgreSQL cluster, or
 // SQLite with FERRETDB_BACKEND=sqlite, in a temporary directory) and embedding server on free ports
 // unless TEMPORAL_ADDRESS / MONGODB_URI / EMBEDDINGS_BASE_URL point at running ones, and stops them
-// at the end.
-//   npm test                      everything
+// at the end. The fault suite (test/faults/) is `npm run test:faults`: each of its files starts a
+// whole stack of its own (so that it can kill its processes) and loads the machine for minutes, so
+// its files run one at a time and alone.
+//   npm test                      everything but the fault suite
 //   npm test -- test/echo.test.ts only these files (lint and typecheck still run)
 //   npm test -- --no-checks FILE  skip lint and typecheck while iterating on one file
+//   npm run test:faults [-- FILE] the fault suite (no checks, no shared servers)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,13 +31,21 @@ function findTests(dir: string): string[] {
     .sort();
 }
 
+const FAULTS_DIR = path.join(ROOT, 'test', 'faults');
+
 async function main(): Promise<void> {
+  const faults = process.argv.includes('--faults');
   const selected = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-  const files = selected.length > 0 ? selected.map((f) => path.resolve(f)) : findTests(path.join(ROOT, 'test'));
+  const files =
+    selected.length > 0
+      ? selected.map((f) => path.resolve(f))
+      : faults
+        ? findTests(FAULTS_DIR)
+        : findTests(path.join(ROOT, 'test')).filter((file) => !file.startsWith(`${FAULTS_DIR}${path.sep}`));
   const npx = path.join(ROOT, 'node_modules', '.bin');
 
   let done: () => void;
-  if (!process.argv.includes('--no-checks')) {
+  if (!process.argv.includes('--no-checks') && !faults) {
     done = step('lint (eslint, prettier --check)');
     await run(path.join(npx, 'eslint'), ['--max-warnings', '0', '.'], { cwd: ROOT });
     await run(path.join(npx, 'prettier'), ['--check', '--log-level', 'warn', '.'], { cwd: ROOT });
@@ -46,6 +57,18 @@ async function main(): Promise<void> {
 
   const backend = storeBackend();
   await ensureTools(backend);
+  if (faults) {
+    // Each file brings up its own stack (bench/stack.ts): no shared servers, one file at a time.
+    await run(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-reporter', 'spec', '--test-concurrency', '1', ...files],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+      },
+    );
+    return;
+  }
   await ensureTestServer();
   if (files.some((file) => file.includes(`${path.sep}browser${path.sep}`))) await ensureBrowser();
   const logDir = path.join(DATA_DIR, 'test-logs');

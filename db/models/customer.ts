@@ -31,6 +31,7 @@ const customerSchema = new Schema(
       topic: String,
       answered: Boolean,
       abandoned: Boolean,
+      msgids: [String],
     },
     profileFetchedAt: { type: Date },
   },

@@ -82,11 +82,6 @@ describe('conversation lifecycle (console mode)', () => {
       (m) => m.some((x) => x.includes('评价')),
     );
     assert.ok(afterResolve.at(-1)!.includes('满意'));
-    await stack.until(
-      'the WeCom session ended (4) after the survey',
-      () => stack.session(customer),
-      (session) => session.service_state === 4,
-    );
 
     await stack.choose(customer, '满意');
     const mirror = await stack.until(
@@ -96,6 +91,7 @@ describe('conversation lifecycle (console mode)', () => {
     );
     assert.equal(mirror?.state, 'closed');
     await handle.result();
+    assert.equal((await stack.session(customer)).service_state, 4, 'the WeCom session ended after the survey');
     const description = await handle.describe();
     assert.equal(description.searchAttributes.CsState?.[0], 'closed');
     const types = (await EventModel.find({ conversationId }).lean()).map((e) => e.type);

@@ -5,7 +5,8 @@
 // Histories recorded before a behaviour change guarded by patched() stay here under their own name
 // (e.g. *-before-servicer-directory), so the old path keeps replaying too; v1-* are runs of the first
 // workflow version (workflows/legacy/), v1-moved-to-current one that moved over; *-before-dispatcher ran
-// before the queue became the dispatcher's, *-before-kpi-facts before the KPI facts were recorded
+// before the queue became the dispatcher's, *-before-kpi-facts before the KPI facts were recorded,
+// *-before-quiet-end before WeCom's session was ended only after a quiet survey wait
 // (workflows/conversation/versions.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

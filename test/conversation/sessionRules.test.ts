@@ -1,8 +1,9 @@
 // WeCom's session rules and the edges of a conversation, on the time-skipping server: what may be
-// said while a servicer holds the session (wecom mode), the close that ends WeCom's session before
-// the conversation says closed and forwards what the customer says meanwhile, the survey's answer,
-// a message right after close, old menu clicks, texts over WeCom's 2,048 bytes, an agent going
-// offline, and ticket news that cannot reach the customer yet.
+// said while a servicer holds the session (wecom mode), the close that forwards what the customer
+// says meanwhile and ends WeCom's session only after a quiet survey wait, the survey's answer, a
+// message right after close, a message WeCom delivers again to the next session, old menu clicks,
+// texts over WeCom's 2,048 bytes, an agent going offline, and ticket news that cannot reach the
+// customer yet.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { BotEngine } from '../../bot/engine';
@@ -16,7 +17,7 @@ import {
   ticketUpdatedSignal,
   transferUpdate,
 } from '../../workflows/conversationContract';
-import { agent, eventually, gate, startTimeline, World, type Timeline } from '../support/timeline';
+import { agent, eventually, gate, startTimeline, timelineSettings, World, type Timeline } from '../support/timeline';
 
 const MINUTE = 60_000;
 
@@ -79,7 +80,7 @@ describe('WeCom session rules and conversation edges (time-skipping)', () => {
     world.servingServicers = undefined;
   });
 
-  it('close: WeCom ends before the mirror says closed; what the customer says meanwhile opens the next session', async () => {
+  it('close: what the customer says meanwhile opens the next session, in a WeCom session still open', async () => {
     const story = await timeline.start('wmCloseRace');
     await story.say('转人工');
     const { agentId } = await story.until('an agent', (s) => s.state === 'human');
@@ -95,9 +96,62 @@ describe('WeCom session rules and conversation edges (time-skipping)', () => {
     await eventually('forwarded', () => world.forwarded.length > 0);
     assert.equal(world.forwarded[0]!.messages[0]!.text, '客服就问了一句就结束了？');
     assert.equal(world.forwarded[0]!.closedSession, 1);
-    const ended = world.log.indexOf('trans 1>4');
-    const closed = world.log.indexOf('mirror closed');
-    assert.ok(closed >= 0 && (ended < 0 || ended < closed), `WeCom ended before the mirror said closed: ${world.log}`);
+    assert.ok(world.log.includes('mirror closed'), world.log.join(', '));
+    assert.ok(!world.log.includes('trans 1>4'), `WeCom's session ended under the next one: ${world.log}`);
+  });
+
+  it("close: WeCom's session stays ours through the survey wait and is ended when it passes quietly", async () => {
+    const story = await timeline.start('wmQuietEnd');
+    await story.say('运费怎么算');
+    await story.until('confirming', (s) => s.state === 'confirming');
+    await story.say('解决了，谢谢');
+    await eventually('the survey', () =>
+      world.sent.some((s) => s.conversationId === story.conversationId && s.menu?.head.includes('评价')),
+    );
+    await story.settle();
+    assert.equal(world.session('wmQuietEnd').state, 1, 'a question on its way at close still finds the session open');
+    await timeline.env.sleep(timelineSettings().csatWaitMs + 1000);
+    await story.handle.result();
+    assert.equal(world.session('wmQuietEnd').state, 4);
+    assert.ok(world.log.includes('trans 1>4'), world.log.join(', '));
+  });
+
+  it('close: a question right after close is answered by the next session, and WeCom keeps the session open for it', async () => {
+    const story = await timeline.start('wmAfterThanks');
+    await story.say('运费怎么算');
+    await story.until('confirming', (s) => s.state === 'confirming');
+    await story.say('解决了，谢谢');
+    await story.until('closed', (s) => s.state === 'closed');
+    world.forwarded.length = 0;
+    await story.say('怎么开发票');
+    await eventually('forwarded', () => world.forwarded.length > 0);
+    await timeline.env.sleep(timelineSettings().csatWaitMs + 1000);
+    await story.handle.result();
+    assert.equal(world.session('wmAfterThanks').state, 1, 'the next session may answer');
+  });
+
+  it('a message of the closed session that WeCom delivers again to the next one is not answered twice', async () => {
+    const story = await timeline.start('wmRedelivered');
+    const question = await story.say('运费怎么算');
+    await story.until('confirming', (s) => s.state === 'confirming');
+    const thanks = await story.say('解决了，谢谢');
+    await story.until('closed', (s) => s.state === 'closed');
+    await eventually('the session left for the next one', () =>
+      world.customers.get('wmRedelivered')?.lastSession?.msgids?.includes(thanks.msgid),
+    );
+    const next = await timeline.start('wmRedelivered', { session: 2 });
+    await next.say('怎么开发票');
+    await next.until('answered', (s) => s.state === 'confirming');
+    await next.deliver(question);
+    await next.deliver(thanks);
+    await next.settle();
+    await timeline.env.sleep(5000);
+    assert.equal(
+      world.textsTo(next.conversationId).filter((t) => !t.includes('是否解决')).length,
+      1,
+      world.textsTo(next.conversationId).join(' | '),
+    );
+    assert.equal((await next.snapshot()).state, 'confirming', 'not closed by an old "thanks"');
   });
 
   it('a dissatisfied rating is acknowledged with a person offered; the next words are understood with the closed session', async () => {

@@ -339,8 +339,10 @@ export interface Story {
   conversationId: string;
   customer: string;
   handle: WorkflowHandle<typeof conversation>;
-  /** The customer writes (a text, or a menu click with its id). */
-  say(text: string, menuId?: string): Promise<void>;
+  /** The customer writes (a text, or a menu click with its id); the message as delivered. */
+  say(text: string, menuId?: string): Promise<InboundMessage>;
+  /** A message delivered as it is (WeCom delivering one again, to this session or another). */
+  deliver(message: InboundMessage): Promise<void>;
   /** Anything else sync_msg brings: a servicer writing, a session event. */
   arrives(message: Omit<InboundMessage, 'msgid' | 'sendTime'>): Promise<void>;
   snapshot(): Promise<ConversationSnapshot>;
@@ -416,6 +418,10 @@ export async function startTimeline(world: World): Promise<Timeline> {
             text,
             ...(menuId ? { menuId } : {}),
           };
+          await handle.signal(inboundSignal, [message]);
+          return message;
+        },
+        async deliver(message) {
           await handle.signal(inboundSignal, [message]);
         },
         async arrives(partial) {

@@ -7,6 +7,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import { encryptPayload, signatureFor } from '../crypto';
 import { SandboxError, WecomSimulator, type SimulatorOptions } from './simulator';
 import { SandboxSignIn } from './signIn';
+import { FaultPlan } from './faults';
 import { sandboxDevCredentials } from './devCredentials';
 
 export interface SandboxOptions extends SimulatorOptions {
@@ -23,14 +24,8 @@ export interface RecordedCall {
   body: unknown;
   errcode: number;
   at: number;
-}
-
-interface Fault {
-  path: string;
-  kind: 'http500' | 'errcode' | 'delay';
-  errcode?: number;
-  delayMs?: number;
-  times: number;
+  /** The injected fault this call met, if any. */
+  fault?: 'http500' | 'errcode' | 'delay';
 }
 
 export interface Sandbox {
@@ -50,8 +45,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     now: () => simulator.now(),
   });
   const calls: RecordedCall[] = [];
-  let faults: Fault[] = [];
+  const faults = new FaultPlan();
   let callbackCopies = 1;
+  let callbackJitterMs = 0;
   let callbackUrl = options.callbackUrl;
   const app = express();
   app.disable('x-powered-by');
@@ -73,10 +69,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       nonce,
     });
     const body = `<xml><ToUserName><![CDATA[${options.corpId}]]></ToUserName><Encrypt><![CDATA[${encrypted}]]></Encrypt><AgentID><![CDATA[]]></AgentID></xml>`;
-    const statuses: number[] = [];
-    // WeCom retries slow or failed callbacks, so the same news can arrive more than once.
-    for (let copy = 0; copy < callbackCopies; copy++) {
-      const status = await fetch(`${callbackUrl}?${query}`, {
+    const send = () =>
+      fetch(`${callbackUrl}?${query}`, {
         method: 'POST',
         headers: { 'content-type': 'text/xml' },
         body,
@@ -84,30 +78,46 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       })
         .then((res) => res.status)
         .catch(() => 0);
-      statuses.push(status);
+    // WeCom retries slow or failed callbacks, so the same news can arrive more than once.
+    if (callbackJitterMs === 0) {
+      const statuses: number[] = [];
+      for (let copy = 0; copy < callbackCopies; copy++) statuses.push(await send());
+      return statuses;
     }
-    return statuses;
+    // Each copy held for its own random time: callbacks overtake each other and arrive out of order
+    // (a later one with a newer token first), as they may over the internet.
+    return Promise.all(
+      Array.from({ length: callbackCopies }, async () => {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * callbackJitterMs));
+        return send();
+      }),
+    );
   }
 
   // ---------------------------------------------------------------- kf API
 
   const api = (handler: (req: Request) => unknown) => async (req: Request, res: Response) => {
     const apiPath = req.path.replace(/^\/cgi-bin\//, '');
-    const fault = faults.find((f) => f.path === apiPath || f.path === '*');
+    const fault = faults.take(apiPath, simulator.now());
     // A delay applies the call at once and holds only the answer: WeCom accepted it, the caller
     // does not know yet (the case a crash in the middle of a send must survive).
     let delayMs = 0;
+    const injected = fault ? { fault: fault.kind } : {};
     if (fault) {
-      fault.times -= 1;
-      faults = faults.filter((f) => f.times > 0);
       if (fault.kind === 'delay') delayMs = fault.delayMs ?? 1000;
       if (fault.kind === 'http500') {
-        calls.push({ path: apiPath, body: req.body, errcode: -500, at: simulator.now() });
+        calls.push({ path: apiPath, body: req.body, errcode: -500, at: simulator.now(), fault: fault.kind });
         res.status(500).send('Internal Server Error');
         return;
       }
       if (fault.kind === 'errcode') {
-        calls.push({ path: apiPath, body: req.body, errcode: fault.errcode ?? -1, at: simulator.now() });
+        calls.push({
+          path: apiPath,
+          body: req.body,
+          errcode: fault.errcode ?? -1,
+          at: simulator.now(),
+          fault: fault.kind,
+        });
         if (fault.errcode === 42001) simulator.expireAllTokens();
         res.json({ errcode: fault.errcode ?? -1, errmsg: 'injected fault' });
         return;
@@ -117,10 +127,10 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     try {
       if (apiPath !== 'gettoken') simulator.checkToken(req.query.access_token as string | undefined);
       answer = { errcode: 0, errmsg: 'ok', ...(handler(req) as object) };
-      calls.push({ path: apiPath, body: req.body, errcode: 0, at: simulator.now() });
+      calls.push({ path: apiPath, body: req.body, errcode: 0, at: simulator.now(), ...injected });
     } catch (error) {
       if (!(error instanceof SandboxError)) throw error;
-      calls.push({ path: apiPath, body: req.body, errcode: error.errcode, at: simulator.now() });
+      calls.push({ path: apiPath, body: req.body, errcode: error.errcode, at: simulator.now(), ...injected });
       answer = { errcode: error.errcode, errmsg: error.errmsg };
     }
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
@@ -240,26 +250,15 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   app.post(
     '/sandbox/faults',
     control((req) => {
-      if (req.body?.clear) {
-        faults = [];
-        return;
-      }
-      const fault = {
-        path: String(req.body?.path ?? '*'),
-        kind: req.body?.kind,
-        errcode: req.body?.errcode,
-        delayMs: req.body?.delayMs,
-        times: Number(req.body?.times ?? 1),
-      };
-      if (!['http500', 'errcode', 'delay'].includes(fault.kind))
-        throw new SandboxError(40058, 'kind must be http500, errcode or delay');
-      faults.push(fault as Fault);
+      if (req.body?.clear) faults.clear();
+      else faults.add(req.body ?? {}, simulator.now());
     }),
   );
   app.post(
     '/sandbox/callbacks',
     control((req) => {
       callbackCopies = Math.max(1, Number(req.body?.copies ?? 1));
+      callbackJitterMs = Math.max(0, Number(req.body?.jitterMs ?? 0));
       if (req.body?.url) callbackUrl = String(req.body.url);
     }),
   );
@@ -283,8 +282,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     control(() => {
       simulator.reset();
       calls.length = 0;
-      faults = [];
+      faults.clear();
       callbackCopies = 1;
+      callbackJitterMs = 0;
     }),
   );
   app.post(

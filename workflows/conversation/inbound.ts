@@ -89,15 +89,17 @@ export async function absorb(c: Conversation): Promise<InboundMessage[]> {
 
 /**
  * WeCom delivers at least once: a message the session before this one already handled can come
- * again after that session has finished, and would open this one. It was written well before that
- * session closed (the margin covers the difference between WeCom's clock and ours: losing a new
- * message would be worse than answering an old one twice), unless that session handed it on itself.
+ * again after the customer moved on, and would be answered here. That session names the last ones
+ * it took; an older one was written well before it closed (the margin covers the difference between
+ * WeCom's clock and ours: losing a new message would be worse than answering an old one twice).
+ * A message that session handed on itself is this one's.
  */
 const CLOCK_MARGIN_MS = 2 * 60_000;
 
 function answeredBefore(c: Conversation, message: InboundMessage): boolean {
-  const closedAt = c.d.customer.lastSession?.closedAt;
-  return !message.forwarded && closedAt !== undefined && message.sendTime * 1000 < closedAt - CLOCK_MARGIN_MS;
+  const last = c.d.customer.lastSession;
+  if (message.forwarded || !last) return false;
+  return last.msgids?.includes(message.msgid) === true || message.sendTime * 1000 < last.closedAt - CLOCK_MARGIN_MS;
 }
 
 async function handleNonCustomer(c: Conversation, message: InboundMessage): Promise<void> {

@@ -134,6 +134,8 @@ export interface Carried {
   csat?: string;
   /** session_status_change 3 (a servicer ended the session in WeCom) hands out a code for the survey. */
   endMsgCode?: string;
+  /** Closed while our API held WeCom's session: it is ended after the survey wait unless the customer wrote again. */
+  endWhenQuiet?: boolean;
   /** Events not yet written: flushed with the next delivery, before every wait, and before continue-as-new. */
   pendingEvents: EventRecord[];
   mirrorDirty: boolean;

@@ -16,4 +16,10 @@ export const versions = {
    * written by an activity, so a run from before them would write at other moments.
    */
   kpiFacts: () => patched('kpi-facts'),
+  /**
+   * A session our API holds is ended in WeCom after the survey wait, once the customer has been
+   * quiet, rather than at close: a message already on its way (a fault or a backlog delaying its
+   * delivery) would land in an ended session that no API call may reopen, and go unanswered.
+   */
+  endSessionWhenQuiet: () => patched('end-session-when-quiet'),
 };

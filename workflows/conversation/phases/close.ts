@@ -1,7 +1,9 @@
-// closed: the agent's slot freed, the survey asked, WeCom's session ended, and only then the mirror
-// says closed, so a message the customer writes meanwhile still reaches this conversation. After
-// close the conversation waits a while for the survey click; anything else the customer says in that
-// time opens the next session (forwarded with it), where it is understood with this one's context.
+// closed: the agent's slot freed, the survey asked, and the mirror says closed. After close the
+// conversation waits a while for the survey click; anything else the customer says in that time
+// opens the next session (forwarded with it), where it is understood with this one's context.
+// WeCom's session is ended when that wait is over and the customer stayed quiet (at close only when
+// a servicer holds it, whose end code may carry the survey): a message on its way at close, late
+// because of a fault or a backlog, must find a session the next conversation may still answer in.
 import { asksForSurvey } from '../../../domain/lifecycle';
 import { confirmMenuId, parseMenuId, surveyMenuId, type SurveyScore } from '../../../domain/menus';
 import { replies } from '../../../domain/replies';
@@ -13,8 +15,10 @@ import { releaseAgent } from '../assignment';
 import type { Conversation } from '../context';
 import { closingFacts } from '../facts';
 import { hasCustomerInput, noteCustomerMessage } from '../inbound';
+import { versions } from '../versions';
 
 const scores: SurveyScore[] = ['satisfied', 'neutral', 'dissatisfied'];
+const TAKEN_MSGIDS = 20;
 
 export async function closePhase(c: Conversation): Promise<void> {
   const d = c.d;
@@ -32,8 +36,13 @@ export async function closePhase(c: Conversation): Promise<void> {
   // A customer message that arrived meanwhile belongs to the next session: WeCom's session stays
   // open for it rather than being ended under it.
   if (!hasCustomerInput(c)) {
-    const code = d.endMsgCode ?? (await endWecomSession(c));
-    if (survey && !surveyed && code) await c.out.say({ code, menu: survey });
+    const ours = d.endMsgCode === undefined && apiMaySend(d.wecom) && (!survey || surveyed);
+    if (ours && versions.endSessionWhenQuiet()) {
+      d.endWhenQuiet = true;
+    } else {
+      const code = d.endMsgCode ?? (await endWecomSession(c));
+      if (survey && !surveyed && code) await c.out.say({ code, menu: survey });
+    }
   }
   const facts = closingFacts(c);
   c.records.add({
@@ -57,6 +66,7 @@ export async function closePhase(c: Conversation): Promise<void> {
       handoffReason: d.handoff?.reason,
       agentId,
       ...kpiContext(c, facts),
+      msgids: takenMsgids(c),
     },
   };
   await c.records.flush();
@@ -92,9 +102,19 @@ export async function afterClose(c: Conversation): Promise<void> {
     const clicks = batch.filter((m) => isOurSurvey(c, m.menuId));
     const rest = batch.filter((m) => !clicks.includes(m));
     if (clicks.length > 0 && d.csat === undefined) await surveyAnswered(c, clicks[0]!);
-    if (rest.length > 0) await forward(c, rest);
+    if (rest.length > 0) {
+      // The customer wrote again (the next session answers in WeCom's session as it is), or
+      // something else happened in it (a servicer took it…): it is no longer this conversation's to end.
+      d.endWhenQuiet = false;
+      await forward(c, rest);
+    }
     await c.records.flush();
-    if (d.inbox.length === 0 && (d.csat !== undefined || c.now() >= until)) return;
+    if (d.inbox.length === 0 && (d.csat !== undefined || c.now() >= until)) break;
+  }
+  if (d.endWhenQuiet) {
+    d.endWhenQuiet = false;
+    await endWecomSession(c);
+    await c.records.flush();
   }
 }
 
@@ -117,8 +137,8 @@ async function surveyAnswered(c: Conversation, click: InboundMessage): Promise<v
   c.records.add({ type: 'csat', score, ...(agentId ? { agentId } : {}) });
   d.customerUpdate = { ...d.customerUpdate, lastSession: { ...lastSessionOf(c), csat: score } };
   if (score === 'dissatisfied') {
-    // The click took WeCom's session out of "ended", so we may answer; a 转人工 click opens the
-    // next session with a request for a person.
+    // WeCom's session is still ours, or the click took it out of "ended": we may answer; a 转人工
+    // click opens the next session with a request for a person.
     await c.out.say({
       menu: { head: replies.csatSorry, items: [{ id: confirmMenuId('human', 0), content: replies.confirmHuman }] },
       from: 'bot',
@@ -137,6 +157,7 @@ function lastSessionOf(c: Conversation) {
     handoffReason: d.handoff?.reason,
     agentId: d.customer.lastAgentId,
     ...kpiContext(c, closingFacts(c)),
+    msgids: takenMsgids(c),
   };
 }
 
@@ -149,6 +170,18 @@ function kpiContext(c: Conversation, facts: ReturnType<typeof closingFacts>) {
     ...(facts.answered ? { answered: true } : {}),
     ...(facts.abandoned ? { abandoned: true } : {}),
   };
+}
+
+/**
+ * The customer messages this session took, for the next one: WeCom delivers at least once, and a
+ * message it delivers again after the customer moved on must not be answered a second time there.
+ * Only the last few: older ones are recognised by their send time.
+ */
+function takenMsgids(c: Conversation): string[] {
+  return c.d.transcript
+    .filter((entry) => entry.from === 'customer')
+    .map((entry) => entry.msgid)
+    .slice(-TAKEN_MSGIDS);
 }
 
 /** What the customer said after close starts the next session (events of this one are only recorded). */
