@@ -6,7 +6,8 @@
 // (e.g. *-before-servicer-directory), so the old path keeps replaying too; v1-* are runs of the first
 // workflow version (workflows/legacy/), v1-moved-to-current one that moved over; *-before-dispatcher ran
 // before the queue became the dispatcher's, *-before-kpi-facts before the KPI facts were recorded,
-// *-before-quiet-end before WeCom's session was ended only after a quiet survey wait
+// *-before-quiet-end before WeCom's session was ended only after a quiet survey wait (the names say
+// which markers a history has)
 // (workflows/conversation/versions.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
