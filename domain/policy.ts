@@ -96,13 +96,18 @@ export function decide(input: PolicyInput): { decision: PolicyDecision; memory: 
 
   const top = u.candidates[0];
   // Confident when the entry explains the message well, or somewhat well while the message clearly
-  // contains one of the entry's questions.
+  // contains one of the entry's questions; or, with embeddings, when the fused probability (fitted
+  // on held-out KB questions, lexical and dense evidence together) says so even where the wording
+  // shares little with the KB (another language, a paraphrase). A conversation that started under a
+  // policy without that bar never uses it.
+  const answerProbability = (config as { answerProbability?: number }).answerProbability ?? Infinity;
   const confident =
     top !== undefined &&
     !u.gibberish &&
     (top.confidence >= config.answerConfidence ||
       (top.confidence >= config.answerConfidenceWithQuestion &&
-        top.questionCoverage >= config.questionCoverageForAnswer));
+        top.questionCoverage >= config.questionCoverageForAnswer) ||
+      (top.probability ?? 0) >= answerProbability);
   const newTopic = confident && top.entryId !== before.lastAnsweredEntryId;
 
   // 2. "Did that help?"
@@ -127,10 +132,16 @@ export function decide(input: PolicyInput): { decision: PolicyDecision; memory: 
   const askedBefore = before.lastAnsweredEntryId !== undefined || before.notUnderstood > 0;
   if (askedBefore && !u.smalltalk) {
     const sameAnswerAgain = confident && top.entryId === before.lastAnsweredEntryId;
+    // The same question in other words: as near a recent turn by meaning as distinct questions
+    // never are (a conversation that started under a policy without the rule never applies it).
+    const sameMeaning =
+      (u.repetitionByMeaning ?? -Infinity) >=
+      ((config as { sameMeaningMargin?: number }).sameMeaningMargin ?? Infinity);
     const repeated =
       u.repetition >= config.repetitionSimilarity ||
-      (sameAnswerAgain && u.repetition >= config.sameAnswerRepetition) ||
-      (u.reask && (u.repetition >= config.reaskSimilarity || top?.entryId === before.lastAnsweredEntryId));
+      (sameAnswerAgain && (u.repetition >= config.sameAnswerRepetition || sameMeaning)) ||
+      (u.reask &&
+        (u.repetition >= config.reaskSimilarity || sameMeaning || top?.entryId === before.lastAnsweredEntryId));
     if (repeated) return handoff('repeated_question');
   }
 
