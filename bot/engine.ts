@@ -5,6 +5,7 @@
 import type { KbCandidate, Understanding } from '../domain/understanding';
 import {
   detectConfirmation,
+  detectFollowUp,
   detectGibberish,
   besidesHumanRequest,
   detectHumanRequest,
@@ -187,6 +188,21 @@ export class BotEngine {
     return nearest === undefined || line === undefined ? undefined : Math.round((nearest - line) * 1000) / 1000;
   }
 
+  /**
+   * An elliptical follow-up (那摄像头呢) borrows its question from the customer's previous turn: the
+   * candidates are that turn's (its text, and its vector when known). Undefined when the message
+   * has no follow-up shape or there is no previous turn.
+   */
+  private followUpCandidates(
+    text: string,
+    recentCustomerTurns: string[],
+    recentVectors: (Float32Array | undefined)[],
+  ): KbCandidate[] | undefined {
+    const previous = recentCustomerTurns.at(-1);
+    if (previous === undefined || !detectFollowUp(text)) return undefined;
+    return this.candidates(normalizeText(previous), recentVectors.at(-1)).candidates;
+  }
+
   /** The problem a request for a person also names, read lexically from the rest of the message. */
   private namedProblem(text: string): Pick<Understanding, 'namedProblem'> {
     const rest = besidesHumanRequest(text);
@@ -217,6 +233,7 @@ export class BotEngine {
       0,
     );
     const repetitionByMeaning = this.repetitionByMeaning(vector, recentVectors);
+    const followUpCandidates = this.followUpCandidates(text, recentCustomerTurns, recentVectors);
     const smalltalk = detectSmalltalk(text);
     const confirmation = detectConfirmation(text);
     const gibberish = detectGibberish(text);
@@ -248,6 +265,7 @@ export class BotEngine {
       gibberish,
       repetition,
       ...(repetitionByMeaning === undefined ? {} : { repetitionByMeaning }),
+      ...(followUpCandidates ? { followUpCandidates } : {}),
       reask: detectReask(text),
       queueIntent: detectQueueIntent(text),
       ...(humanRequest ? this.namedProblem(text) : {}),
