@@ -1,6 +1,7 @@
 // Rule-based detectors over normalised text, each driven by a lexicon in lexicons/ (data, not
 // code): explicit human requests (with negation), negative sentiment, high risk, smalltalk,
-// answers to "did that help?", re-ask markers, and unreadable input.
+// answers to "did that help?", re-ask markers, elliptical follow-ups, and unreadable input.
+import followUp from './lexicons/followUp.json';
 import queueLexicon from './lexicons/queue.json';
 import confirmation from './lexicons/confirmation.json';
 import human from './lexicons/humanRequest.json';
@@ -163,3 +164,8 @@ export function detectQueueIntent(text: string): 'wait_time' | 'cancel' | undefi
   if (waitTimeTerms(text).length > 0 || waitTimeShapes.some((shape) => shape.test(text))) return 'wait_time';
   return undefined;
 }
+
+const followUpShape = anyPatternOf(followUp.patterns);
+
+/** A short message that borrows its question from the previous turn (那摄像头呢, what about the lock?). */
+export const detectFollowUp = (text: string): boolean => followUpShape(text) !== undefined;

@@ -5,6 +5,7 @@
 import type { KbCandidate, Understanding } from '../domain/understanding';
 import {
   detectConfirmation,
+  detectFollowUp,
   detectGibberish,
   besidesHumanRequest,
   detectHumanRequest,
@@ -19,8 +20,9 @@ import type { KnowledgeBase } from './kb';
 import { normalizeText } from './normalize';
 import { Retriever, type Retrieved } from './retriever';
 import type { DenseIndex } from './semantic/denseIndex';
-import { evidenceOf, fuse, type FusionWeights } from './semantic/fusion';
+import { defaultFusionWeights, evidenceOf, fuse, type FusionWeights } from './semantic/fusion';
 import type { MeaningDetector, MeaningReading } from './semantic/meaning';
+import { dot } from './semantic/vectors';
 import { shingles } from './tokenize';
 
 /** The vector side of the engine, built by semantics.ts when an embedding server answers. */
@@ -168,6 +170,39 @@ export class BotEngine {
     }));
   }
 
+  /**
+   * How far the message's nearest recent turn is above the line past which two texts ask the same
+   * question (the cosine that distinct KB questions rarely reach, fitted with the fusion): above 0,
+   * the customer is asking again what they asked, in other words.
+   */
+  private repetitionByMeaning(
+    vector: Float32Array | undefined,
+    recentVectors: (Float32Array | undefined)[],
+  ): number | undefined {
+    if (!vector || !this.semantics) return undefined;
+    let nearest: number | undefined;
+    for (const recent of recentVectors) {
+      if (recent && recent.length === vector.length) nearest = Math.max(nearest ?? -1, dot(recent, 0, vector));
+    }
+    const line = this.semantics.fusion?.sameQuestion ?? defaultFusionWeights.sameQuestion;
+    return nearest === undefined || line === undefined ? undefined : Math.round((nearest - line) * 1000) / 1000;
+  }
+
+  /**
+   * An elliptical follow-up (那摄像头呢) borrows its question from the customer's previous turn: the
+   * candidates are that turn's (its text, and its vector when known). Undefined when the message
+   * has no follow-up shape or there is no previous turn.
+   */
+  private followUpCandidates(
+    text: string,
+    recentCustomerTurns: string[],
+    recentVectors: (Float32Array | undefined)[],
+  ): KbCandidate[] | undefined {
+    const previous = recentCustomerTurns.at(-1);
+    if (previous === undefined || !detectFollowUp(text)) return undefined;
+    return this.candidates(normalizeText(previous), recentVectors.at(-1)).candidates;
+  }
+
   /** The problem a request for a person also names, read lexically from the rest of the message. */
   private namedProblem(text: string): Pick<Understanding, 'namedProblem'> {
     const rest = besidesHumanRequest(text);
@@ -178,7 +213,16 @@ export class BotEngine {
       : {};
   }
 
-  understand(message: string, recentCustomerTurns: string[] = [], vector?: Float32Array): Understanding {
+  /**
+   * recentVectors: the embeddings of recentCustomerTurns where known (same order), so a turn is
+   * compared with the turns before it by meaning as well as by wording.
+   */
+  understand(
+    message: string,
+    recentCustomerTurns: string[] = [],
+    vector?: Float32Array,
+    recentVectors: (Float32Array | undefined)[] = [],
+  ): Understanding {
     const text = normalizeText(String(message ?? '').slice(0, MAX_CHARS));
     const { candidates, nearestQuestion } = this.candidates(text, vector);
     const [top, second] = candidates;
@@ -188,6 +232,8 @@ export class BotEngine {
       (best, turn) => Math.max(best, similarity(turns, shingles(normalizeText(turn)))),
       0,
     );
+    const repetitionByMeaning = this.repetitionByMeaning(vector, recentVectors);
+    const followUpCandidates = this.followUpCandidates(text, recentCustomerTurns, recentVectors);
     const smalltalk = detectSmalltalk(text);
     const confirmation = detectConfirmation(text);
     const gibberish = detectGibberish(text);
@@ -218,6 +264,8 @@ export class BotEngine {
       confirmation,
       gibberish,
       repetition,
+      ...(repetitionByMeaning === undefined ? {} : { repetitionByMeaning }),
+      ...(followUpCandidates ? { followUpCandidates } : {}),
       reask: detectReask(text),
       queueIntent: detectQueueIntent(text),
       ...(humanRequest ? this.namedProblem(text) : {}),

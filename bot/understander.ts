@@ -27,9 +27,30 @@ const QUERY_TIMEOUT_MS = 1500;
 const WARM_UP_TEXT = '你好';
 /** After a failed call, turns skip the embedding server this long before trying it again. */
 const RETRY_AFTER_MS = 15_000;
+/** Customer turns' vectors kept in memory, so the next turn is compared with them by meaning. */
+const RECENT_VECTORS = 4096;
+/**
+ * Recent turns whose vectors a turn wants (the latest first); one missing from memory (a worker
+ * that restarted, or another worker took the previous turn) rides in the same embedding call.
+ */
+const TURNS_COMPARED = 2;
+
+/** A bounded map, oldest entry out first. */
+class RecentVectors {
+  private readonly vectors = new Map<string, Float32Array>();
+  get(text: string): Float32Array | undefined {
+    return this.vectors.get(text);
+  }
+  set(text: string, vector: Float32Array): void {
+    this.vectors.delete(text);
+    this.vectors.set(text, vector);
+    if (this.vectors.size > RECENT_VECTORS) this.vectors.delete(this.vectors.keys().next().value!);
+  }
+}
 
 export class Understander {
   private retryAt = 0;
+  private readonly recent = new RecentVectors();
 
   private constructor(
     readonly engine: BotEngine,
@@ -73,27 +94,37 @@ export class Understander {
 
   async understand(message: string, recentCustomerTurns: string[] = []): Promise<Understanding> {
     const needed = this.engine.needsEmbedding(message);
-    const vector = needed ? await this.embed(message) : undefined;
-    const understanding = this.engine.understand(message, recentCustomerTurns, vector);
+    const compared = recentCustomerTurns.slice(-TURNS_COMPARED).filter((turn) => this.engine.needsEmbedding(turn));
+    const vectors = needed ? await this.embed([message, ...compared]) : undefined;
+    const vector = vectors?.get(textForEmbedding(message));
+    const recentVectors = recentCustomerTurns.map((turn) => vectors?.get(textForEmbedding(turn)));
+    const understanding = this.engine.understand(message, recentCustomerTurns, vector, recentVectors);
     // A greeting or a risk the lexicon caught needed no embedding: not a degraded turn.
     observeTurn(this.engine.semantics && !needed ? 'not_needed' : (understanding.retrieval ?? 'lexical'));
     return understanding;
   }
 
-  /** The message's embedding, or undefined when the turn must do without it. */
-  private async embed(message: string): Promise<Float32Array | undefined> {
+  /**
+   * The vectors of the message and the recent turns (by their embedded text), in one call for those
+   * not in memory; undefined when the turn must do without them.
+   */
+  private async embed(messages: string[]): Promise<Map<string, Float32Array> | undefined> {
     if (!this.embeddings || !this.engine.semantics || Date.now() < this.retryAt) return undefined;
-    const text = textForEmbedding(message);
-    if (!text) return undefined;
+    const texts = [...new Set(messages.map(textForEmbedding).filter((text) => text.length > 0))];
+    if (texts.length === 0) return undefined;
+    const missing = texts.filter((text) => !this.recent.get(text));
     const started = performance.now();
     try {
       const { client, cache, cacheQueries } = this.embeddings;
-      const [vector] = cacheQueries
-        ? await cache.vectorsFor(client, [text], 'query')
-        : await client.embed([text], 'query', { timeoutMs: QUERY_TIMEOUT_MS });
-      observeEmbedding('query', (performance.now() - started) / 1000, true);
+      if (missing.length > 0) {
+        const computed = cacheQueries
+          ? await cache.vectorsFor(client, missing, 'query')
+          : await client.embed(missing, 'query', { timeoutMs: QUERY_TIMEOUT_MS });
+        missing.forEach((text, i) => this.recent.set(text, computed[i]!));
+        observeEmbedding('query', (performance.now() - started) / 1000, true);
+      }
       setEmbeddingsAvailable(true);
-      return vector;
+      return new Map(texts.map((text) => [text, this.recent.get(text)!]));
     } catch {
       observeEmbedding('query', (performance.now() - started) / 1000, false);
       setEmbeddingsAvailable(false);

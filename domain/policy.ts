@@ -94,15 +94,27 @@ export function decide(input: PolicyInput): { decision: PolicyDecision; memory: 
   if (u.humanRequest) return handoff('customer_request');
   if (u.sentiment.negative) return handoff('negative_sentiment');
 
-  const top = u.candidates[0];
   // Confident when the entry explains the message well, or somewhat well while the message clearly
-  // contains one of the entry's questions.
-  const confident =
-    top !== undefined &&
+  // contains one of the entry's questions; or, with embeddings, when the fused probability (fitted
+  // on held-out KB questions, lexical and dense evidence together) says so even where the wording
+  // shares little with the KB (another language, a paraphrase). A conversation that started under a
+  // policy without that bar never uses it.
+  const answerProbability = (config as { answerProbability?: number }).answerProbability ?? Infinity;
+  const answers = (c: KbCandidate | undefined): c is KbCandidate =>
+    c !== undefined &&
     !u.gibberish &&
-    (top.confidence >= config.answerConfidence ||
-      (top.confidence >= config.answerConfidenceWithQuestion &&
-        top.questionCoverage >= config.questionCoverageForAnswer));
+    (c.confidence >= config.answerConfidence ||
+      (c.confidence >= config.answerConfidenceWithQuestion && c.questionCoverage >= config.questionCoverageForAnswer) ||
+      (c.probability ?? 0) >= answerProbability);
+  // A follow-up that borrows its question from the previous turn (那摄像头呢) is placed with it when
+  // it cannot be placed alone (a policy without followUpContext never does).
+  const withContext =
+    !answers(u.candidates[0]) &&
+    (config as { followUpContext?: boolean }).followUpContext === true &&
+    answers(u.followUpCandidates?.[0]);
+  const candidates = withContext ? u.followUpCandidates! : u.candidates;
+  const top = candidates[0];
+  const confident = answers(top);
   const newTopic = confident && top.entryId !== before.lastAnsweredEntryId;
 
   // 2. "Did that help?"
@@ -127,10 +139,16 @@ export function decide(input: PolicyInput): { decision: PolicyDecision; memory: 
   const askedBefore = before.lastAnsweredEntryId !== undefined || before.notUnderstood > 0;
   if (askedBefore && !u.smalltalk) {
     const sameAnswerAgain = confident && top.entryId === before.lastAnsweredEntryId;
+    // The same question in other words: as near a recent turn by meaning as distinct questions
+    // never are (a conversation that started under a policy without the rule never applies it).
+    const sameMeaning =
+      (u.repetitionByMeaning ?? -Infinity) >=
+      ((config as { sameMeaningMargin?: number }).sameMeaningMargin ?? Infinity);
     const repeated =
       u.repetition >= config.repetitionSimilarity ||
-      (sameAnswerAgain && u.repetition >= config.sameAnswerRepetition) ||
-      (u.reask && (u.repetition >= config.reaskSimilarity || top?.entryId === before.lastAnsweredEntryId));
+      (sameAnswerAgain && (u.repetition >= config.sameAnswerRepetition || sameMeaning)) ||
+      (u.reask &&
+        (u.repetition >= config.reaskSimilarity || sameMeaning || top?.entryId === before.lastAnsweredEntryId));
     if (repeated) return handoff('repeated_question');
   }
 
@@ -146,7 +164,7 @@ export function decide(input: PolicyInput): { decision: PolicyDecision; memory: 
   if (confident) {
     const rejections = newTopic ? 0 : before.rejections;
     memory.rejections = rejections;
-    return answer(top, false, u.candidates.slice(1));
+    return answer(top, false, candidates.slice(1));
   }
 
   // 6. Not understood: ask again, then hand over. Right after a session with a person (or one the

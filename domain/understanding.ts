@@ -39,6 +39,16 @@ export interface Understanding {
   gibberish: boolean;
   /** Highest similarity (0..1) to one of the customer's recent turns. */
   repetition: number;
+  /**
+   * Hybrid only: the nearest recent turn's cosine less the line past which two texts ask the same
+   * question (above 0: the same question again, whatever the wording).
+   */
+  repetitionByMeaning?: number;
+  /**
+   * An elliptical follow-up ("那摄像头呢") borrows the question of the customer's previous turn: that
+   * turn's candidates (only for a message of that shape after a turn).
+   */
+  followUpCandidates?: KbCandidate[];
   /** The customer says they are asking again ("我问的是…"). */
   reask: boolean;
   /** While waiting for a person: asking how long it will be, or giving up on the wait. */

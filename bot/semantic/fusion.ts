@@ -52,9 +52,18 @@ export function features(lexical: Retrieved, dense: DenseEvidence, bestLexicalSc
 export interface FusionWeights {
   weights: number[];
   bias: number;
+  /**
+   * The cosine past which two customer texts ask the same question: what distinct KB questions
+   * (of different entries) rarely reach with this model (their 99th percentile).
+   */
+  sameQuestion?: number;
 }
 
-export const defaultFusionWeights: FusionWeights = { weights: fusion.weights, bias: fusion.bias };
+export const defaultFusionWeights: FusionWeights = {
+  weights: fusion.weights,
+  bias: fusion.bias,
+  sameQuestion: fusion.sameQuestion,
+};
 if (fusion.weights.length !== FEATURES.length) {
   throw new Error(
     `bot/semantic/fusion.json has ${fusion.weights.length} weights for ${FEATURES.length} features: run npm run calibrate -- --write`,

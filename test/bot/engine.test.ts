@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { BotEngine } from '../../bot/engine';
 import { loadKnowledgeBaseFile, parseKnowledgeBase } from '../../bot/kb';
-import { decide, initialMemory, priorityFor, type PolicyDecision } from '../../domain/policy';
+import { decide, defaultPolicyConfig, initialMemory, priorityFor, type PolicyDecision } from '../../domain/policy';
 
 const engine = BotEngine.fromKnowledgeBase(
   loadKnowledgeBaseFile(path.resolve(__dirname, '..', '..', 'kb', 'demo-faq.json')),
@@ -192,6 +192,21 @@ describe('dialogue policy', () => {
       previousSession: { minutesSinceClose: 2, hadHuman: true },
     }).decision;
     assert.equal(understood.kind, 'answer', 'a question the bot knows is still answered');
+  });
+  it('a short follow-up borrows the question of the turn before it', () => {
+    const asked = decide({ state: 'bot', understanding: engine.understand('摄像头保修多久'), memory: initialMemory() });
+    assert.ok(asked.decision.kind === 'answer' && asked.decision.entryId === 'warranty');
+    const { memory } = asked;
+    const followUp = engine.understand('那门锁呢', memory.recentCustomerTurns);
+    assert.equal(followUp.followUpCandidates?.[0]?.entryId, 'warranty');
+    const next = decide({ state: 'confirming', understanding: followUp, memory }).decision;
+    assert.ok(next.kind === 'answer' && next.entryId === 'warranty', JSON.stringify(next));
+    // Alone, or under a policy without the rule, it is not understood.
+    assert.equal(firstTurn('那门锁呢').kind, 'clarify');
+    const config = { ...defaultPolicyConfig, followUpContext: false };
+    assert.equal(decide({ state: 'confirming', understanding: followUp, memory, config }).decision.kind, 'clarify');
+    // A question of its own is no follow-up.
+    assert.equal(engine.understand('门锁怎么恢复出厂设置', memory.recentCustomerTurns).followUpCandidates, undefined);
   });
   it('is deterministic: the same input gives the same decision', () => {
     assert.deepEqual(firstTurn('退款多久到账'), firstTurn('退款多久到账'));

@@ -92,6 +92,62 @@ describe('hybrid understanding and its fall back to lexical retrieval', () => {
     }
   });
 
+  it('answers a wording the lexicon cannot place when lexical and dense evidence together are clear', async () => {
+    // 旧设备回收 left out of its entry: a new wording of trade-in that shares little with the rest.
+    const without = {
+      ...kb,
+      entries: kb.entries.map((e) =>
+        e.id === 'trade-in' ? { ...e, similar: e.similar.filter((q) => q !== '旧设备回收') } : e,
+      ),
+    };
+    const hybrid = await Understander.create(without, { client: client(), cache: new VectorCache(cacheDir) });
+    const lexical = await Understander.create(without);
+    const asked = (u: Understander) =>
+      u.understand('旧设备回收', []).then((understanding) => ({
+        understanding,
+        decision: decide({ state: 'bot', understanding, memory: initialMemory() }).decision,
+      }));
+    const { understanding, decision } = await asked(hybrid);
+    assert.ok(decision.kind === 'answer' && decision.entryId === 'trade-in', JSON.stringify(understanding.candidates));
+    assert.ok((understanding.candidates[0]?.lexicalConfidence ?? 1) < 0.45, 'the lexical bar alone would not answer');
+    assert.equal((await asked(lexical)).decision.kind, 'clarify');
+  });
+
+  it('hands the same question in other words to a person once its answer came back again', async () => {
+    const first = client();
+    const understander = await Understander.create(kb, { client: first, cache: new VectorCache(cacheDir) });
+    let memory = initialMemory();
+    const asked = await understander.understand('积分怎么用', memory.recentCustomerTurns);
+    const answered = decide({ state: 'bot', understanding: asked, memory });
+    assert.ok(answered.decision.kind === 'answer' && answered.decision.entryId === 'points');
+    memory = answered.memory;
+    const calls = first.calls.length;
+    const again = await understander.understand('积分能拿来干嘛', memory.recentCustomerTurns);
+    assert.deepEqual(first.calls.slice(calls), [{ texts: 1, role: 'query' }], 'the previous turn is in memory');
+    assert.ok(again.repetition < 0.5, 'the wording is not the same');
+    assert.ok((again.repetitionByMeaning ?? -1) >= 0, JSON.stringify(again.repetitionByMeaning));
+    const { decision } = decide({ state: 'confirming', understanding: again, memory });
+    assert.deepEqual(decision.kind === 'handoff' && decision.reason, 'repeated_question');
+
+    // A worker that did not see the previous turn embeds it in the same call.
+    const other = client();
+    const restarted = await Understander.create(kb, { client: other, cache: new VectorCache(cacheDir) });
+    const before = other.calls.length;
+    const same = await restarted.understand('积分能拿来干嘛', memory.recentCustomerTurns);
+    assert.deepEqual(other.calls.slice(before), [{ texts: 2, role: 'query' }], 'one call for both');
+    assert.equal(same.repetitionByMeaning, again.repetitionByMeaning);
+
+    // Another question on the same entry, not as near as a rewording: answered again.
+    const fee = decide({
+      state: 'bot',
+      understanding: await understander.understand('运费怎么算', []),
+      memory: initialMemory(),
+    });
+    const more = await understander.understand('那多少钱包邮', fee.memory.recentCustomerTurns);
+    const next = decide({ state: 'confirming', understanding: more, memory: fee.memory }).decision;
+    assert.ok(next.kind === 'answer' && next.entryId === 'shipping-fee', JSON.stringify(next));
+  });
+
   it('answers lexically when the embedding server is down, and the metrics show it', async () => {
     const understander = await Understander.create(kb, { client: client(), cache: new VectorCache(cacheDir) });
     assert.ok(understander.engine.semantics);

@@ -74,7 +74,12 @@ describe('conversation policy', () => {
   it('keeps the policy it started with: tuning policy.json changes new conversations only', async () => {
     const customer = 'wmPolicy1';
     // A conversation started under a stricter policy than the current one (no answer is confident).
-    const strict = { ...defaultPolicyConfig, answerConfidence: 2, answerConfidenceWithQuestion: 2 };
+    const strict = {
+      ...defaultPolicyConfig,
+      answerConfidence: 2,
+      answerConfidenceWithQuestion: 2,
+      answerProbability: 2,
+    };
     const input: ConversationInput = {
       openKfId: stack.openKfId,
       externalUserId: customer,

@@ -57,7 +57,12 @@ describe('what-if replay', () => {
     const policyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'replay-')), 'policy.json');
     fs.writeFileSync(
       policyFile,
-      JSON.stringify({ ...defaultPolicyConfig, answerConfidence: THRESHOLD, answerConfidenceWithQuestion: THRESHOLD }),
+      JSON.stringify({
+        ...defaultPolicyConfig,
+        answerConfidence: THRESHOLD,
+        answerConfidenceWithQuestion: THRESHOLD,
+        answerProbability: THRESHOLD,
+      }),
     );
     const started = performance.now();
     const { stdout } = await promisify(execFile)(
