@@ -17,6 +17,7 @@ COPY web ./web
 COPY wecom ./wecom
 COPY worker ./worker
 COPY temporal ./temporal
+COPY tracing ./tracing
 COPY workflows ./workflows
 USER node
 EXPOSE 3000 9464

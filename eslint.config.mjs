@@ -27,6 +27,9 @@ const nodeOnly = [
   '@temporalio/client',
   '@temporalio/worker',
   '@temporalio/activity',
+  // Workflows use @opentelemetry/api only; the process sets up and exports (tracing/).
+  '@opentelemetry/context-async-hooks',
+  '@opentelemetry/exporter-trace-otlp-http',
 ].flatMap((name) => [name, `node:${name}`]);
 
 export default tseslint.config(

@@ -22,6 +22,7 @@ import {
   type InboundMessage,
 } from '../workflows/conversationContract';
 import { CsOpenKfId, CsState } from '../workflows/searchAttributes';
+import { stepSpan } from '../tracing/spans';
 
 export interface SessionDeps {
   temporal: Client;
@@ -141,36 +142,57 @@ export function customerSessions(deps: SessionDeps) {
     );
   }
 
+  /** The messages into the customer's conversation (a survey click into the session that asked); its id. */
+  async function deliver(
+    openKfId: string,
+    externalUserId: string,
+    messages: InboundMessage[],
+  ): Promise<string | undefined> {
+    const { session, profile } = await currentCustomer(openKfId, externalUserId);
+    // A survey click belongs to the session that asked, running or not; it never starts one.
+    const surveys = messages.filter((m) => parseMenuId(m.menuId)?.menu === 'survey');
+    for (const click of surveys) {
+      const asked = parseMenuId(click.menuId);
+      const target = conversationWorkflowId(
+        openKfId,
+        externalUserId,
+        asked?.menu === 'survey' && asked.session !== undefined ? asked.session : session,
+      );
+      await signalOnly(target, [click]);
+      await storeInbound(openKfId, externalUserId, target, [click]);
+    }
+    const rest = messages.filter((m) => !surveys.includes(m));
+    if (rest.length === 0) return undefined;
+    let conversationId = conversationWorkflowId(openKfId, externalUserId, session);
+    if (rest.some(startsConversation)) {
+      conversationId = await startOrSignal(openKfId, externalUserId, session, rest, profile);
+    } else {
+      // Events for a session that no longer runs (a late msg_send_fail) drive nothing, but
+      // stay in the transcript.
+      await signalOnly(conversationId, rest);
+    }
+    await storeInbound(openKfId, externalUserId, conversationId, rest);
+    return conversationId;
+  }
+
   return {
     nextSession,
     startOrSignal,
 
-    /** One customer's messages from a sync_msg page into their conversation, and the transcript. */
-    async deliverToCustomer(openKfId: string, externalUserId: string, messages: InboundMessage[]): Promise<void> {
-      const { session, profile } = await currentCustomer(openKfId, externalUserId);
-      // A survey click belongs to the session that asked, running or not; it never starts one.
-      const surveys = messages.filter((m) => parseMenuId(m.menuId)?.menu === 'survey');
-      for (const click of surveys) {
-        const asked = parseMenuId(click.menuId);
-        const target = conversationWorkflowId(
-          openKfId,
-          externalUserId,
-          asked?.menu === 'survey' && asked.session !== undefined ? asked.session : session,
-        );
-        await signalOnly(target, [click]);
-        await storeInbound(openKfId, externalUserId, target, [click]);
-      }
-      const rest = messages.filter((m) => !surveys.includes(m));
-      if (rest.length === 0) return;
-      let conversationId = conversationWorkflowId(openKfId, externalUserId, session);
-      if (rest.some(startsConversation)) {
-        conversationId = await startOrSignal(openKfId, externalUserId, session, rest, profile);
-      } else {
-        // Events for a session that no longer runs (a late msg_send_fail) drive nothing, but
-        // stay in the transcript.
-        await signalOnly(conversationId, rest);
-      }
-      await storeInbound(openKfId, externalUserId, conversationId, rest);
+    /**
+     * One customer's messages from a sync_msg page into their conversation, and the transcript. A
+     * span of its own: where the on-call engineer finds a customer's message (tag cs.external_user_id).
+     */
+    deliverToCustomer(openKfId: string, externalUserId: string, messages: InboundMessage[]): Promise<void> {
+      const attributes = {
+        'cs.open_kfid': openKfId,
+        'cs.external_user_id': externalUserId,
+        'cs.msgids': messages.map((m) => m.msgid),
+      };
+      return stepSpan('deliver to conversation', attributes, async (span) => {
+        const conversationId = await deliver(openKfId, externalUserId, messages);
+        if (conversationId) span.setAttribute('cs.conversation_id', conversationId);
+      });
     },
 
     /** From a closed session that still runs: what the customer said after it closed opens the next. */

@@ -39,6 +39,7 @@ import { wecomCallbackRoutes } from './routes/wecomCallback';
 import { workspaceRoutes } from './routes/workspace';
 import { WorkspaceHub } from './workspace/hub';
 import { securityHeaders } from './securityHeaders';
+import { traceRequests } from './tracing';
 import { errorHandler } from './validate';
 
 export interface AppDeps {
@@ -49,6 +50,8 @@ export interface AppDeps {
   wecomSink?: (event: KfCallbackEvent) => Promise<void>;
   /** How long an agent action may take before it is answered 202 (api/routes/conversations.ts). */
   actionAnswerWithinMs?: number;
+  /** Tracing is on (tracing/setup.ts): each request gets its span. */
+  traced?: boolean;
 }
 
 /** Requests to the api are small; the codec carries workflow payloads (up to Temporal's 2 MB each). */
@@ -56,11 +59,12 @@ const API_BODY_LIMIT = '64kb';
 const CODEC_BODY_LIMIT = '8mb';
 const KB_IMPORT_LIMIT = '4mb';
 
-export function createApp({ config, temporal, log, wecomSink, actionAnswerWithinMs }: AppDeps): Express {
+export function createApp({ config, temporal, log, wecomSink, actionAnswerWithinMs, traced }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   // Behind a TLS-terminating proxy, the client's address and scheme come from X-Forwarded-*.
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  if (traced) app.use(traceRequests);
   app.use(measureRequests);
   countConversationsIn(temporal, config.TEMPORAL_TASK_QUEUE);
   app.use(hostCheck(config.publicUrl, config.ALLOWED_HOSTS));

@@ -7,6 +7,8 @@ import { configuredSecrets } from '../config/secrets';
 import { connectMongo, disconnectMongo } from '../db/connection';
 import { retryUntil } from '../config/retry';
 import { dataConverter, temporalTls } from '../temporal/connectionOptions';
+import { startTracing } from '../tracing/setup';
+import { tracingClientInterceptors } from '../tracing/temporal';
 import { startMetricsServer } from '../worker/metricsServer';
 import { seedUsers } from './auth/seedUsers';
 import { createApp } from './app';
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger('api', config.LOG_LEVEL, configuredSecrets(config));
   collectDefaultMetrics();
+  const tracing = startTracing(config, 'api', log);
 
   // Not awaited: the api serves /healthz (503) while MongoDB is still unreachable; mongoose
   // buffers model calls until the connection is up.
@@ -35,9 +38,11 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     tls: temporalTls(config),
     dataConverter: dataConverter(config),
+    // A customer's message reaches the inbox workflow with the callback's trace.
+    interceptors: tracingClientInterceptors(tracing),
   });
 
-  const app = createApp({ config, temporal, log });
+  const app = createApp({ config, temporal, log, traced: tracing !== undefined });
   const server = app.listen(config.PORT, () => log.info({ port: config.PORT }, 'api listening'));
   server.on('error', (error) => {
     log.fatal({ error: error.message }, `cannot listen on PORT ${config.PORT}`);
@@ -53,7 +58,9 @@ async function main(): Promise<void> {
     metrics?.close();
     (app.locals.workspaceHub as WorkspaceHub).close(); // live streams would hold the server open
     server.close(() => {
-      void Promise.allSettled([disconnectMongo(), temporal.connection.close()]).then(() => process.exit(0));
+      void Promise.allSettled([disconnectMongo(), temporal.connection.close(), tracing?.shutdown()]).then(() =>
+        process.exit(0),
+      );
     });
     setTimeout(() => process.exit(0), 5000).unref();
   };

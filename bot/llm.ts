@@ -3,6 +3,7 @@
 // writes the handoff summary. Text is masked first. Every call has a timeout, and any failure
 // returns undefined so the caller keeps the built-in result: the LLM never blocks a conversation.
 import OpenAI from 'openai';
+import { clientSpan } from '../tracing/spans';
 import type { TranscriptEntry } from '../workflows/conversationContract';
 import { maskPersonalData } from './mask';
 
@@ -36,14 +37,27 @@ export class LlmAssistant {
   private async complete(task: string, system: string, user: string): Promise<string | undefined> {
     const started = Date.now();
     try {
-      const res = await this.client.chat.completions.create({
-        model: this.options.model,
-        temperature: 0,
-        messages: [
-          { role: 'system', content: system },
-          { role: 'user', content: maskPersonalData(user) },
-        ],
-      });
+      // GenAI semantic conventions; never the prompt or the answer.
+      const { model } = this.options;
+      const res = await clientSpan(
+        `chat ${model}`,
+        { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'cs.llm.task': task },
+        async (span) => {
+          const completion = await this.client.chat.completions.create({
+            model,
+            temperature: 0,
+            messages: [
+              { role: 'system', content: system },
+              { role: 'user', content: maskPersonalData(user) },
+            ],
+          });
+          if (completion.usage) {
+            span.setAttribute('gen_ai.usage.input_tokens', completion.usage.prompt_tokens);
+            span.setAttribute('gen_ai.usage.output_tokens', completion.usage.completion_tokens);
+          }
+          return completion;
+        },
+      );
       const text = res.choices[0]?.message?.content?.trim();
       this.options.onCall?.({ task, ms: Date.now() - started, ok: Boolean(text) });
       return text || undefined;

@@ -107,6 +107,18 @@ const fields = z.object({
 
   ALERT_WEBHOOK_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
 
+  // ---- traces (tracing/setup.ts): nothing is traced or exported without an endpoint
+  /** An OTLP/HTTP receiver (Jaeger, Tempo, a collector): spans go to <endpoint>/v1/traces. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(blankToUndefined, httpUrl.optional()),
+  /** The service the spans are filed under; default cs-api / cs-worker by process. */
+  OTEL_SERVICE_NAME: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._/-]{1,64}$/, 'must be 1-64 letters, digits or . _ / -')
+      .optional(),
+  ),
+
   // ---- access control
   /** Accepted as an admin bearer token (automation, first setup). */
   ADMIN_API_TOKEN: z.preprocess(

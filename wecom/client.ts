@@ -1,9 +1,11 @@
 // The WeCom kf API client (WECOM.md): one access-token cache per corp+secret shared by every call,
 // refreshed before expiry and once when WeCom says the token is invalid or expired; retries with
 // backoff on -1 (busy), 45009/45033 (rate/concurrency limits), HTTP 5xx and network errors; every
-// response validated with zod; every non-zero errcode thrown as a WecomApiError.
+// response validated with zod; every non-zero errcode thrown as a WecomApiError. Each call, with
+// its retries, is a span (never its URL: the query carries the access token).
 import { z } from 'zod';
 import type { KfApi, MenuItem } from '../activities/kfApi';
+import { clientSpan } from '../tracing/spans';
 import type { RawKfMessage } from '../activities/kfMessage';
 import { WecomApiError, WecomErrcode } from './errors';
 
@@ -275,25 +277,31 @@ export class WecomClient implements KfApi {
     return parsed.data;
   }
 
-  private async withRetries<T>(path: string, attempt: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + this.budgetMs;
-    for (let tries = 1; ; tries++) {
-      try {
-        return await attempt();
-      } catch (error) {
-        const retryable =
-          error instanceof RetryableError || (error instanceof WecomApiError && RETRY_CODES.has(error.errcode));
-        const delay = this.retryDelayMs * 2 ** (tries - 1);
-        // Another attempt only if it could finish within the budget (a full request timeout after the pause).
-        const outOfTime = Date.now() + delay + this.timeoutMs > deadline;
-        if (!retryable || tries >= this.maxAttempts || outOfTime) {
-          if (error instanceof RetryableError)
-            throw new Error(`WeCom ${path} failed after ${tries} attempts: ${error.message}`);
-          throw error;
+  private withRetries<T>(path: string, attempt: () => Promise<T>): Promise<T> {
+    return clientSpan(`WeCom ${path}`, { 'wecom.api': path }, async (span) => {
+      const deadline = Date.now() + this.budgetMs;
+      for (let tries = 1; ; tries++) {
+        span.setAttribute('wecom.attempts', tries);
+        try {
+          const result = await attempt();
+          span.setAttribute('wecom.errcode', 0);
+          return result;
+        } catch (error) {
+          const retryable =
+            error instanceof RetryableError || (error instanceof WecomApiError && RETRY_CODES.has(error.errcode));
+          const delay = this.retryDelayMs * 2 ** (tries - 1);
+          // Another attempt only if it could finish within the budget (a full request timeout after the pause).
+          const outOfTime = Date.now() + delay + this.timeoutMs > deadline;
+          if (!retryable || tries >= this.maxAttempts || outOfTime) {
+            if (error instanceof WecomApiError) span.setAttribute('wecom.errcode', error.errcode);
+            if (error instanceof RetryableError)
+              throw new Error(`WeCom ${path} failed after ${tries} attempts: ${error.message}`);
+            throw error;
+          }
+          await new Promise((resolve) => setTimeout(resolve, delay));
         }
-        await new Promise((resolve) => setTimeout(resolve, delay));
       }
-    }
+    });
   }
 }
 

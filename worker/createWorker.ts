@@ -1,6 +1,8 @@
 // Builds the Temporal worker: the workflows bundle plus the activities. Used by worker/main.ts and
 // by the tests, which pass a prebuilt bundle so workflows are bundled once per test file.
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Tracing } from '../tracing/setup';
+import { tracingWorkerOptions } from '../tracing/temporal';
 
 export const workflowsPath = require.resolve('../workflows');
 
@@ -23,10 +25,16 @@ export interface CreateWorkerOptions {
   /** Encrypts payloads when PAYLOAD_ENCRYPTION_KEYS is set. */
   dataConverter?: WorkerOptions['dataConverter'];
   tuning?: WorkerTuning;
+  /**
+   * Temporal's OpenTelemetry interceptors, when tracing is on. A prebuilt bundle must have been
+   * built with tracingWorkflowModules (tracing/temporal.ts) for the workflows' spans.
+   */
+  tracing?: Tracing;
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   const tuning = options.tuning ?? {};
+  const traced = options.tracing && tracingWorkerOptions(options.tracing);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -35,6 +43,14 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     activities: options.activities,
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    ...(traced
+      ? {
+          sinks: traced.sinks,
+          interceptors: options.workflowBundle
+            ? { ...traced.interceptors, workflowModules: undefined }
+            : traced.interceptors,
+        }
+      : {}),
     // One V8 context for every workflow: about a third of the memory per cached conversation.
     reuseV8Context: true,
     ...(tuning.maxCachedWorkflows ? { maxCachedWorkflows: tuning.maxCachedWorkflows } : {}),

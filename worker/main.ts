@@ -16,10 +16,13 @@ import { retryUntil } from '../config/retry';
 import { slotReaper, SLOT_REAPER_WORKFLOW_ID } from '../workflows/slotReaper';
 import { configuredSecrets } from '../config/secrets';
 import { dataConverter, temporalTls } from '../temporal/connectionOptions';
+import { startTracing } from '../tracing/setup';
+import { tracingClientInterceptors } from '../tracing/temporal';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger('worker', config.LOG_LEVEL, configuredSecrets(config));
+  const tracing = startTracing(config, 'worker', log);
 
   const sdkMetricsPort = await freePort();
   // The SDK's own logs go through ours; below warn only when debugging (its info level prints the
@@ -55,6 +58,8 @@ async function main(): Promise<void> {
     connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS, tls }),
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: dataConverter(config),
+    // The inbox's activity signals conversations with it: the message's trace goes along.
+    interceptors: tracingClientInterceptors(tracing),
   });
   const { deps, close } = await buildActivityDeps(config, temporal, log);
   const worker = await createWorker({
@@ -68,6 +73,7 @@ async function main(): Promise<void> {
       maxConcurrentWorkflowTasks: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     },
+    tracing,
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -97,6 +103,7 @@ async function main(): Promise<void> {
     await connection.close();
     await disconnectMongo();
     metrics.close();
+    await tracing?.shutdown();
   }
 }
 

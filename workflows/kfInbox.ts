@@ -15,6 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { InboxActivities } from '../activities/inbox';
+import { currentTrace, inTrace, type Trace } from './traces';
 
 export interface KfInboxInput {
   openKfId: string;
@@ -51,17 +52,20 @@ export async function kfInbox(input: KfInboxInput): Promise<void> {
   const { openKfId } = input;
   let token = input.token;
   let pending = input.pending ?? false;
+  /** The trace of the first callback the next sync answers: the customer's message it reads goes on in it. */
+  let asked: Trace | undefined;
 
   setHandler(kfCallbackSignal, (callback) => {
     if (callback.token) token = callback.token;
     pending = true;
+    asked ??= currentTrace();
   });
 
   let cursor = input.cursor ?? (await loadInboxCursor({ openKfId })).cursor;
   const pagesPerRun = input.pagesPerRun ?? 200;
-  for (let pages = 0; pages < pagesPerRun && !workflowInfo().continueAsNewSuggested;) {
-    await condition(() => pending);
-    pending = false;
+  let pages = 0;
+  /** Reads and delivers pages until WeCom has no more, or until this run has read its share. */
+  const sync = async () => {
     for (let hasMore = true; hasMore;) {
       const page = await syncAndDeliver({ openKfId, cursor, token });
       if (page.tokenRejected) token = undefined; // expired: go on without it until the next callback
@@ -70,9 +74,16 @@ export async function kfInbox(input: KfInboxInput): Promise<void> {
       pages += 1;
       if (hasMore && (pages >= pagesPerRun || workflowInfo().continueAsNewSuggested)) {
         pending = true; // the rest of the backlog is the next run's
-        break;
+        return;
       }
     }
+  };
+  while (pages < pagesPerRun && !workflowInfo().continueAsNewSuggested) {
+    await condition(() => pending);
+    pending = false;
+    const trace = asked;
+    asked = undefined;
+    await inTrace(trace, sync);
   }
   await condition(allHandlersFinished);
   await continueAsNew<typeof kfInbox>({ openKfId, cursor, token, pending, pagesPerRun: input.pagesPerRun });

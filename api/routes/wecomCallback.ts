@@ -2,6 +2,7 @@
 // "Callback"). A valid kf_msg_or_event is handed to the sink (signal-with-start of the account's
 // inbox workflow) before "success" is answered: if that fails we answer 500 and WeCom retries,
 // so no news is lost; the sink is a single Temporal call, well inside WeCom's 5 s.
+import { trace } from '@opentelemetry/api';
 import express from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../config/logger';
@@ -87,6 +88,7 @@ export function wecomCallbackRoutes(options: WecomCallbackOptions): Route[] {
           throw error;
         }
         if (event.MsgType === 'event' && event.Event === 'kf_msg_or_event' && event.OpenKfId) {
+          trace.getActiveSpan()?.setAttribute('wecom.open_kfid', event.OpenKfId);
           try {
             await options.sink({ openKfId: event.OpenKfId, token: event.Token });
           } catch (error) {

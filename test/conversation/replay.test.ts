@@ -7,13 +7,29 @@
 // workflow version (workflows/legacy/), v1-moved-to-current one that moved over; *-before-dispatcher ran
 // before the queue became the dispatcher's, *-before-kpi-facts before the KPI facts were recorded,
 // *-before-quiet-end before WeCom's session was ended only after a quiet survey wait (the names say
-// which markers a history has)
-// (workflows/conversation/versions.ts).
+// which markers a history has; workflows/conversation/versions.ts). They replay as well with tracing
+// on: Temporal's OpenTelemetry interceptors bundled with the workflows, as a worker with an OTLP
+// endpoint runs them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Worker } from '@temporalio/worker';
+import { Resource } from '@opentelemetry/resources';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { tracingWorkerOptions, tracingWorkflowModules } from '../../tracing/temporal';
+import { workflowsPath } from '../../worker/createWorker';
 import { savedHistories } from '../support/histories';
 import { workflowBundle } from '../support/servers';
+
+async function replayAll(options: Parameters<typeof Worker.runReplayHistories>[0]): Promise<number> {
+  const histories = savedHistories();
+  let replayed = 0;
+  for await (const result of Worker.runReplayHistories(options, histories)) {
+    assert.equal(result.error, undefined, `${result.workflowId}: ${String(result.error)}`);
+    replayed++;
+  }
+  assert.equal(replayed, histories.length);
+  return replayed;
+}
 
 describe('workflow replay', () => {
   it('replays every recorded conversation history without non-determinism', async () => {
@@ -23,12 +39,23 @@ describe('workflow replay', () => {
       histories.map((h) => h.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name),
     );
     assert.deepEqual([...types].sort(), ['conversation', 'conversationWorkflow'], 'both versions are replayed');
-    const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories);
-    let replayed = 0;
-    for await (const result of results) {
-      assert.equal(result.error, undefined, `${result.workflowId}: ${String(result.error)}`);
-      replayed++;
-    }
-    assert.equal(replayed, histories.length);
+    await replayAll({ workflowBundle: await workflowBundle() });
+  });
+
+  it('replays them with the OpenTelemetry interceptors in the bundle, exporting nothing while replaying', async () => {
+    const traced: WorkflowBundleWithSourceMap = await bundleWorkflowCode({
+      workflowsPath,
+      workflowInterceptorModules: tracingWorkflowModules,
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
+    });
+    const exporter = new InMemorySpanExporter();
+    const tracing = {
+      spanProcessor: new SimpleSpanProcessor(exporter),
+      resource: new Resource({ 'service.name': 'replay' }),
+      shutdown: async () => undefined,
+    };
+    const { sinks } = tracingWorkerOptions(tracing);
+    assert.ok((await replayAll({ workflowBundle: traced, sinks })) >= 5);
+    assert.deepEqual(exporter.getFinishedSpans(), [], 'a replay sends no spans again');
   });
 });

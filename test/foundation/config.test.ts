@@ -35,6 +35,7 @@ describe('configuration', () => {
     assert.equal(config.WECOM_API_BASE, 'https://qyapi.weixin.qq.com');
     assert.equal(config.wecom, undefined);
     assert.equal(config.llm, undefined);
+    assert.equal(config.OTEL_EXPORTER_OTLP_ENDPOINT, undefined, 'no traces unless asked for');
   });
 
   it('treats blank values as unset (docker-compose passes empty strings)', () => {
@@ -95,6 +96,12 @@ describe('configuration', () => {
       /WECOM_AGENT_ID needs WECOM_CORP_ID and WECOM_SECRET/,
     ],
     ['production without PUBLIC_URL', { NODE_ENV: 'production' }, /PUBLIC_URL is required in production/],
+    [
+      'an OTLP endpoint that is not a URL',
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger:4318' },
+      /OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/,
+    ],
+    ['a service name with spaces', { OTEL_SERVICE_NAME: 'cs api' }, /OTEL_SERVICE_NAME must be 1-64 letters/],
   ];
   for (const [name, env, expected] of cases) {
     it(`rejects ${name} with one line naming the variable`, () => {

@@ -27,8 +27,8 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as {
 };
 const services = compose.services;
 
-/** `${NAME:-default}` → default, as docker compose does with an empty .env. */
-const interpolate = (value: string) => value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
+/** `${NAME:-default}` and `${NAME-default}` → default, as docker compose does with an empty .env. */
+const interpolate = (value: string) => value.replace(/\$\{[A-Z_]+:?-([^}]*)\}/g, '$1');
 
 /** KEY=value lines of an env file; `# KEY=value` lines too when `commented`. */
 function envFile(text: string, commented = false): Map<string, string> {
@@ -155,6 +155,23 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  it('sends the api’s and the worker’s traces to Jaeger, whose UI is reached through the tunnel', () => {
+    const jaeger = services.jaeger!;
+    assert.match(jaeger.image!, /^jaegertracing\/all-in-one:\d/);
+    assert.equal(jaeger.environment!.COLLECTOR_OTLP_ENABLED, 'true');
+    for (const name of ['api', 'worker']) {
+      const env = Object.entries(services[name]!.environment!).map(([k, v]) => [k, interpolate(String(v))]);
+      const config = loadConfig(Object.fromEntries(env));
+      const endpoint = new URL(config.OTEL_EXPORTER_OTLP_ENDPOINT!);
+      assert.equal(endpoint.hostname, 'jaeger', name);
+      assert.ok(jaeger.expose!.includes(endpoint.port), `${name} sends to a port Jaeger exposes`);
+      assert.equal(config.OTEL_SERVICE_NAME, `cs-${name}`);
+    }
+    const tunnel = parse(read('deploy/docker-compose.tunnel.yml')) as { services: Record<string, ComposeService> };
+    assert.deepEqual(tunnel.services.jaeger?.ports, ['127.0.0.1:16686:16686']);
+    assert.ok(jaeger.expose!.includes('16686'));
+  });
+
   it('the Dockerfile copies every runtime folder and the demo KB it points KB_FILE at', () => {
     const dockerfile = read('Dockerfile');
     for (const dir of [
@@ -165,6 +182,7 @@ describe('docker-compose.yml', () => {
       'domain',
       'kb',
       'temporal',
+      'tracing',
       'worker',
       'workflows',
       'wecom',

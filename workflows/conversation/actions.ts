@@ -27,6 +27,7 @@ import { assign, releaseAgent, requeue } from './assignment';
 import type { Conversation } from './context';
 import { firstResponseEvent } from './facts';
 import { writeHandoffCard } from './handoff';
+import { currentTrace, inTrace } from '../traces';
 
 const refuse = (type: ActionFailureType, message: string) =>
   ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -39,14 +40,17 @@ const MAX_PENDING = 5;
 /** Records the action and waits for the loop to apply it; its result or its refusal. */
 async function enqueue<T>(c: Conversation, apply: (c: Conversation) => Promise<T>): Promise<T> {
   let outcome: { value: T } | { error: unknown } | undefined;
+  // Applied in the agent's request's trace: its reply reaches WeCom in the trace of the request.
+  const trace = currentTrace();
   c.actions.push({
-    apply: async (conversation) => {
-      try {
-        outcome = { value: await apply(conversation) };
-      } catch (error) {
-        outcome = { error };
-      }
-    },
+    apply: (conversation) =>
+      inTrace(trace, async () => {
+        try {
+          outcome = { value: await apply(conversation) };
+        } catch (error) {
+          outcome = { error };
+        }
+      }),
   });
   await condition(() => outcome !== undefined);
   if ('error' in outcome!) throw outcome.error;

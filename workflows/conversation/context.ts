@@ -14,6 +14,8 @@ import { Outbound } from './outbound';
 import { Records } from './records';
 import { alerts } from './activities';
 import { ConversationState, initialCarried, type Carried } from './state';
+import type { InboundMessage } from '../conversationContract';
+import type { Trace } from '../traces';
 
 // The workflow sandbox's Date.now() is the deterministic workflow clock.
 const workflowNow = () => Date.now(); // eslint-disable-line no-restricted-syntax
@@ -32,6 +34,8 @@ export class Conversation {
   readonly actions: PendingAction[] = [];
   /** Set by actions.ts: applies every pending action (the loop's half of the handlers). */
   applyActions: (c: Conversation) => Promise<void> = async () => undefined;
+  /** The trace each customer message arrived with (its WeCom callback's), kept in memory only. */
+  readonly messageTraces = new WeakMap<InboundMessage, Trace>();
 
   constructor(input: ConversationInput, carried?: Carried) {
     const settings = conversationSettingsSchema.parse(input.settings);
@@ -74,6 +78,11 @@ export class Conversation {
 
   now(): number {
     return workflowNow();
+  }
+
+  /** The trace of the first of these messages that has one: answering them goes on in it. */
+  traceOf(messages: InboundMessage[]): Trace | undefined {
+    return messages.map((m) => this.messageTraces.get(m)).find((trace) => trace !== undefined);
   }
 
   /** The conversation is leaving the current phase: closing, or an action moved it elsewhere. */

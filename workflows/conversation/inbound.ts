@@ -17,6 +17,7 @@ import { agentOfferedSignal, queuePlaceSignal } from '../dispatcherContract';
 import type { Conversation } from './context';
 import { firstResponseEvent } from './facts';
 import { takenInWecom } from './assignment';
+import { currentTrace } from '../traces';
 
 const SEEN_LIMIT = 500;
 
@@ -27,6 +28,7 @@ export function registerSignals(c: Conversation): void {
       if (d().seenMsgids.includes(message.msgid)) continue;
       d().seenMsgids.push(message.msgid);
       d().inbox.push(message);
+      if (message.origin === 'customer') c.messageTraces.set(message, currentTrace());
     }
     if (d().seenMsgids.length > SEEN_LIMIT) d().seenMsgids = d().seenMsgids.slice(-SEEN_LIMIT);
   });

@@ -15,6 +15,7 @@ import { noteTopic } from '../facts';
 import { versions } from '../versions';
 import { handoff } from '../handoff';
 import { absorb, hasCustomerInput } from '../inbound';
+import { inTrace, type Trace } from '../../traces';
 
 const MINUTE = 60_000;
 
@@ -32,7 +33,7 @@ export async function botPhase(c: Conversation): Promise<void> {
   }
   const turn = await takeTurn(c, phase);
   if (!turn || c.interrupted(phase)) return;
-  await answer(c, phase, turn);
+  await inTrace(turn.trace, () => answer(c, phase, turn));
 }
 
 /** No reply to "did that help?" counts as resolved; a silent bot conversation closes. */
@@ -52,7 +53,7 @@ function silence(c: Conversation, phase: 'bot' | 'confirming'): void {
 async function takeTurn(
   c: Conversation,
   phase: 'bot' | 'confirming',
-): Promise<{ text: string; clicks: string[] } | undefined> {
+): Promise<{ text: string; clicks: string[]; trace: Trace | undefined } | undefined> {
   const d = c.d;
   const { burstWindowMs, burstMaxMs, botTurnsPerMinute } = c.settings;
   const started = c.now();
@@ -73,7 +74,11 @@ async function takeTurn(
   if (said.length === 0 || c.interrupted(phase)) return undefined;
   d.botTurnsAt.push(c.now());
   d.botSince = c.now();
-  return { text: turnText(c, said), clicks: said.map((m) => m.menuId).filter((id): id is string => Boolean(id)) };
+  return {
+    text: turnText(c, said),
+    clicks: said.map((m) => m.menuId).filter((id): id is string => Boolean(id)),
+    trace: c.traceOf(said),
+  };
 }
 
 /** A stale menu click (an old "did that help?", an old survey) adds nothing to the turn. */

@@ -13,6 +13,8 @@ import type { Conversation } from '../context';
 import { joinQueue, stopWaiting } from '../dispatch';
 import { absorb } from '../inbound';
 import { leaveMessage } from '../leaveMessage';
+import type { InboundMessage } from '../../conversationContract';
+import { inTrace } from '../../traces';
 import { versions } from '../versions';
 import { pollingQueuePhase } from './queuePolling';
 
@@ -98,9 +100,13 @@ async function placeChanged(c: Conversation, asked = false): Promise<void> {
  * the wait, asking how long, a question the bot can answer, or a sign it has become urgent.
  */
 async function serveWhileWaiting(c: Conversation): Promise<void> {
-  const d = c.d;
   const said = await absorb(c);
-  if (said.length === 0 || d.phase !== 'queued') return;
+  if (said.length === 0 || c.d.phase !== 'queued') return;
+  await inTrace(c.traceOf(said), () => answerWhileWaiting(c, said));
+}
+
+async function answerWhileWaiting(c: Conversation, said: InboundMessage[]): Promise<void> {
+  const d = c.d;
   const clicks = said.map((m) => m.menuId).filter(Boolean);
   if (clicks.includes(QUEUE_MENU.leaveMessage)) return leaveMessage(c, 'customer_chose');
   if (clicks.includes(QUEUE_MENU.keepWaiting)) {

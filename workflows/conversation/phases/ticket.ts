@@ -7,6 +7,7 @@ import { ticketDeadline } from '../../../domain/sla';
 import type { TicketUpdate } from '../../conversationContract';
 import type { Conversation } from '../context';
 import { absorb } from '../inbound';
+import { inTrace } from '../../traces';
 
 export async function ticketPhase(c: Conversation): Promise<void> {
   const d = c.d;
@@ -15,7 +16,8 @@ export async function ticketPhase(c: Conversation): Promise<void> {
     const due = ticketDeadline(d.ticket, c.sla);
     await c.wait('ticket', due.at, () => d.ticketUpdates.length > 0 || d.inbox.length > 0);
     if (c.interrupted('ticket') || !d.ticket) return;
-    if (d.inbox.length > 0 && (await absorb(c)).length > 0) await customerWrote(c);
+    const said = d.inbox.length > 0 ? await absorb(c) : [];
+    if (said.length > 0) await inTrace(c.traceOf(said), () => customerWrote(c));
     const updates = d.ticketUpdates;
     d.ticketUpdates = [];
     for (const update of updates) await statusChanged(c, update);
