@@ -12,6 +12,7 @@ import type { KfApi, MenuItem } from './kfApi';
 import { countEvents } from './kpi';
 import { queueForReview } from './reviewQueue';
 import { observeEvent } from './metrics';
+import { writeTicketNotices } from './ticketNotices';
 import { isDuplicateSend, readWecomError } from './wecomOutcome';
 
 export interface OutboundMessage {
@@ -168,6 +169,7 @@ export function createOutboundActivities(deps: OutboundDeps) {
     for (const event of fresh) observeEvent(event.type, event.data);
     await countEvents(req.openKfId, fresh);
     await queueForReview({ conversationId: req.conversationId, openKfId: req.openKfId }, fresh);
+    await writeTicketNotices(req.events);
     if (req.mirror) await writeMirror(req.mirror);
     if (req.customer) {
       await CustomerModel.updateOne(

@@ -29,7 +29,7 @@ export function createTicketActivities() {
             dueAt: new Date(req.dueAt),
             createdAt: now,
             status: 'open',
-            history: [{ at: now, status: 'open', note: req.title, by: req.assignee }],
+            history: [{ at: now, kind: 'created', status: 'open', note: req.title, by: req.assignee }],
           });
           return { ticketNo };
         } catch (error) {

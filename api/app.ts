@@ -120,7 +120,7 @@ export function createApp({ config, temporal, log, wecomSink, actionAnswerWithin
     ...searchRoutes(),
     ...quickReplyRoutes(),
     ...agentRoutes(temporal, config.TEMPORAL_TASK_QUEUE),
-    ...ticketRoutes(temporal),
+    ...ticketRoutes(temporal, hub),
     ...knowledgeBaseRoutes(engines),
     ...reviewRoutes(),
     ...feedbackRoutes(temporal),

@@ -92,6 +92,7 @@ export type ConversationEvent =
   | { type: 'sla_breach'; kind: SlaKind; agentId?: string; repeat: boolean }
   | { type: 'ticket_created'; ticketNo: string; priority: string; agentId?: string; by?: Actor }
   | { type: 'ticket_status'; ticketNo: string; status: string; notified: boolean; openSeconds?: number }
+  | { type: 'ticket_revised'; ticketNo: string; priority?: string; dueAt?: number }
   | { type: 'returned_to_bot'; agentId: string; by?: Actor }
   | { type: 'resolved'; by: string; actor?: Actor }
   | {

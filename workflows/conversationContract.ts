@@ -131,6 +131,15 @@ export interface TicketUpdate {
 }
 export const ticketUpdatedSignal = defineSignal<[TicketUpdate]>('ticketUpdated');
 
+/** The ticket's priority or due time changed: its overdue alerts follow (the customer is not told). */
+export interface TicketRevision {
+  ticketNo: string;
+  priority?: 'low' | 'normal' | 'high' | 'urgent';
+  /** ms since the epoch */
+  dueAt?: number;
+}
+export const ticketRevisedSignal = defineSignal<[TicketRevision]>('ticketRevised');
+
 // ---- agent availability and routing (from the api when agents change status) ----
 export interface AgentAvailability {
   agentId: string;

@@ -30,6 +30,8 @@ const CLOSED_EVERY = 10;
 const AGENTS_EVERY = 2;
 /** A conversation an agent holds but has not open (its row's unread badge) is asked every this many ticks. */
 const HELD_EVERY = 2;
+/** Tickets reassigned through another api process are seen within this many ticks. */
+const ASSIGNEES_EVERY = 30;
 const ROSTER_PAGE = { limit: 500, offset: 0 };
 
 export interface Watcher {
@@ -72,7 +74,10 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
 export class WorkspaceHub {
   private readonly watchers = new Map<Watcher, Sent>();
   private readonly known = new Map<string, Known>();
-  /** Ticket number → its assignee, read once per ticket (the tickets collection grows). */
+  /**
+   * Ticket number → its assignee, read once per ticket (the tickets collection grows), again when
+   * this process changed it, and every ASSIGNEES_EVERY ticks for changes made elsewhere.
+   */
   private readonly assignees = new Map<string, string | null>();
   private rows: ConversationRow[] | undefined;
   private roster: RosterEntry[] | undefined;
@@ -95,6 +100,11 @@ export class WorkspaceHub {
     for (const watcher of this.watchers.keys()) {
       if (watcher.open === conversationId) watcher.stream.send(what, { conversationId, serverNow: Date.now() });
     }
+  }
+
+  /** A ticket's assignee may have changed: read again at the next tick. */
+  ticketChanged(ticketNo: string): void {
+    this.assignees.delete(ticketNo);
   }
 
   close(): void {
@@ -159,6 +169,7 @@ export class WorkspaceHub {
     await eachLimited(ask, QUERY_CONCURRENCY, ({ id, key }) => this.refresh(id, key));
     for (const id of this.known.keys()) if (!listed.has(id) && !shown.has(id)) this.known.delete(id);
 
+    if (this.ticks % ASSIGNEES_EVERY === 0) this.assignees.clear();
     await this.readAssignees(open);
     this.rows = open.map((conversation) => {
       const snapshot = this.known.get(conversation.conversationId)?.snapshot;

@@ -1,6 +1,6 @@
 // Every route checks who is calling. Without credentials every non-public route answers 401; a
 // route for a role refuses the others with 403; an agent gets 403 on another agent's conversation
-// or ticket and on KB edits; the acting agent is always the caller. Supervisors see and act on
+// or on a ticket outside their team and on KB edits; the acting agent is always the caller. Supervisors see and act on
 // everything, with the actor and the reason handed to the workflow.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -200,10 +200,11 @@ describe('access control on every route', () => {
     });
   });
 
-  it('an agent gets 403 on another agent’s ticket and lists only their own', async () => {
+  it('an agent gets 403 on a ticket outside their team and lists only their own', async () => {
     const { conversationId, snapshot } = await handedOff('wmAccess3', '转人工，要开发票');
     const owner = stack.as(snapshot.agentId!);
-    const intruder = stack.as(other(snapshot.agentId!));
+    // An agent who shares no skill with the owner (teammates may handle each other's tickets).
+    const intruder = stack.as('outsider');
     const created = await owner.api<{ ticketNo: string }>('POST', conversationPath(conversationId, '/ticket'), {
       title: '开发票',
     });

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { AgentModel } from '../../db/models/agent';
 import { TicketModel } from '../../db/models/ticket';
-import { launchChromium, SHOTS } from '../support/browser';
+import { launchChromium, SHOTS, signIn as signInAs } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
 import { ensureUser } from '../support/users';
 
@@ -24,18 +24,8 @@ const VIEWPORTS = [
 const setStatus = (agentId: string, status: 'online' | 'offline') =>
   AgentModel.updateOne({ agentId }, { $set: { status } });
 
-async function signIn(browser: Browser, stack: Stack, userId: string, viewport: { width: number; height: number }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
-  page.on('dialog', (dialog) => void dialog.accept('测试'));
-  await page.goto(`${stack.apiUrl}/console/login.html?next=/console/workspace.html`);
-  await page.fill('input[name=userId]', userId);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('form button[type=submit]');
-  await page.waitForURL(/workspace\.html/);
-  await page.locator('#live.on').waitFor({ timeout: 10_000 });
-  return page;
-}
+const signIn = (browser: Browser, stack: Stack, userId: string, viewport: { width: number; height: number }) =>
+  signInAs(browser, stack.apiUrl, { userId, password: PASSWORD }, viewport, { answerDialogs: '测试' });
 
 /** The element is wholly inside the viewport, and the page itself does not scroll. */
 async function assertInView(page: Page, selector: string): Promise<void> {

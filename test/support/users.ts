@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { issueApiToken } from '../../api/auth/apiTokens';
 import { hashPassword } from '../../api/auth/passwords';
+import type { Principal } from '../../api/auth/principal';
 import { UserModel, type Role } from '../../db/models/user';
 
 export interface TestUser {
@@ -46,3 +47,12 @@ export async function tokenFor(user: TestUser): Promise<string> {
 }
 
 export const randomAdminToken = () => randomBytes(24).toString('hex');
+
+/** A signed-in caller as the routes see it, for the pure access rules' tests (an agent unless said). */
+export function principal(
+  userId: string,
+  role: Principal['role'] = 'agent',
+  agentId: string | undefined = userId,
+): Principal {
+  return { userId, name: userId, role, kbEditor: false, agentId, via: 'session' };
+}

@@ -2,9 +2,9 @@
 // waited for a person, and which lists each user gets in which order.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Principal } from '../../api/auth/principal';
 import { conversationRow, listsFor, waitingSince, type ConversationRow } from '../../api/workspace/rows';
 import type { ConversationSnapshot, TranscriptEntry } from '../../workflows/conversationContract';
+import { principal } from '../support/users';
 
 const line = (from: TranscriptEntry['from'], at: number): TranscriptEntry => ({
   msgid: `m${at}`,
@@ -95,14 +95,7 @@ describe('the lists a user gets', () => {
     row('with-bot', { state: 'bot' }),
   ];
   const ids = (list?: ConversationRow[]) => list?.map((r) => r.conversationId);
-  const agent: Principal = {
-    userId: 'zhangsan',
-    name: '张三',
-    role: 'agent',
-    kbEditor: false,
-    agentId: 'zhangsan',
-    via: 'session',
-  };
+  const agent = principal('zhangsan');
 
   it('an agent: their own (longest waiting first), the queue (priority, then longest waiting), their tickets', () => {
     const lists = listsFor(agent, rows);

@@ -1,5 +1,5 @@
 // What reaches the conversation: messages from the kf inbox (deduplicated by msgid: WeCom delivers
-// at least once), ticket status changes, agents becoming unavailable, routing news. Signal handlers
+// at least once), ticket status changes and revisions, agents becoming unavailable, routing news. Signal handlers
 // only record; the phases take customer turns, and absorb() handles the rest in order: customer
 // messages into the transcript, what servicers do in the WeCom client, session events.
 import { setHandler } from '@temporalio/workflow';
@@ -10,6 +10,7 @@ import {
   inboundSignal,
   routingChangedSignal,
   snapshotQuery,
+  ticketRevisedSignal,
   ticketUpdatedSignal,
   type InboundMessage,
 } from '../conversationContract';
@@ -18,6 +19,7 @@ import type { Conversation } from './context';
 import { firstResponseEvent } from './facts';
 import { takenInWecom } from './assignment';
 import { currentTrace } from '../traces';
+import { versions } from './versions';
 
 const SEEN_LIMIT = 500;
 
@@ -34,6 +36,10 @@ export function registerSignals(c: Conversation): void {
   });
   setHandler(ticketUpdatedSignal, (update) => {
     d().ticketUpdates.push(update);
+  });
+  setHandler(ticketRevisedSignal, (revision) => {
+    if (!versions.ticketRevisions()) return;
+    (d().ticketRevisions ??= []).push(revision);
   });
   setHandler(agentUnavailableSignal, ({ agentId }) => {
     if (!d().unavailableAgents.includes(agentId)) d().unavailableAgents.push(agentId);

@@ -25,6 +25,7 @@ import type {
   HandoffCard,
   HumanMode,
   InboundMessage,
+  TicketRevision,
   TicketUpdate,
   TranscriptEntry,
 } from '../conversationContract';
@@ -127,6 +128,8 @@ export interface Carried {
   };
   /** Signals not yet applied by the loop. */
   ticketUpdates: TicketUpdate[];
+  /** Priority and due-time changes not yet applied (absent in state carried from before they existed). */
+  ticketRevisions?: TicketRevision[];
   unavailableAgents: string[];
   startedAt: number;
   /** When close() finished: the survey and forwarding window counts from here. */

@@ -22,4 +22,10 @@ export const versions = {
    * delivery) would land in an ended session that no API call may reopen, and go unanswered.
    */
   endSessionWhenQuiet: () => patched('end-session-when-quiet'),
+  /**
+   * A ticket's priority and due time may change after it was created (ticketRevisedSignal): its
+   * overdue alerts follow. Asked in the signal's handler, so a revision a worker without the handler
+   * received replays as ignored.
+   */
+  ticketRevisions: () => patched('ticket-revisions'),
 };

@@ -1,7 +1,8 @@
 // The agent workspace for the signed-in user, in the browser and in the WeCom sidebar: their
 // conversations and the queue (supervisors everyone's), the open conversation and the helpers
-// beside it, all live from one event stream. The open conversation is in the address (#c=…), so
-// a reload comes back to it. Plain modules, no build step.
+// beside it, all live from one event stream; and the tickets they follow up, with a page for each.
+// The open conversation or ticket is in the address (#c=…, #t=…), so a reload comes back to it.
+// Plain modules, no build step.
 import { api } from './api.js';
 import { $, make } from './dom.js';
 import {
@@ -21,6 +22,8 @@ import { isSupervisor, session } from './session.js';
 import { connect } from './stream.js';
 import './feedback.js'; // the 👍/👎 control under the bot's KB answers
 import { initTicketForm } from './ticketForm.js';
+import { closeTicket, initTicketPage, openTicket } from './ticketPage.js';
+import { initTickets, loadTickets, selectTicket, ticketViewShown } from './tickets.js';
 import { initTools, loadQuickReplies, questionChanged, showCustomer } from './tools.js';
 import { agentsChanged, initTransfer } from './transfer.js';
 
@@ -29,8 +32,50 @@ const ROLES = { agent: '客服', supervisor: '主管', admin: '管理员' };
 const listContext = () => ({ selected: openConversationId(), onOpen: open });
 
 function open(conversationId) {
+  closeTicket();
   history.replaceState(null, '', `#c=${encodeURIComponent(conversationId)}`);
   void openConversation(conversationId);
+}
+
+// ---------------------------------------------------------------- conversations or tickets
+
+function showView(view) {
+  document.body.classList.toggle('ticket-view', view === 'tickets');
+  for (const tab of document.querySelectorAll('[data-view]'))
+    tab.setAttribute('aria-selected', String(tab.dataset.view === view));
+  const empty = $('#detail > .empty');
+  if (empty) empty.textContent = view === 'tickets' ? '选择左侧的工单' : '选择左侧的会话';
+  if (view === 'tickets') void loadTickets();
+}
+
+function openTicketPage(ticketNo) {
+  if (openConversationId()) closeConversation();
+  showView('tickets');
+  history.replaceState(null, '', `#t=${encodeURIComponent(ticketNo)}`);
+  selectTicket(ticketNo);
+  void openTicket(ticketNo);
+}
+
+function leaveTicketPage() {
+  closeTicket();
+  selectTicket(undefined);
+  history.replaceState(null, '', location.pathname);
+  document.body.classList.remove('viewing');
+  $('#detail').replaceChildren(make('p', '选择左侧的工单', 'empty'));
+}
+
+function wireViews() {
+  for (const tab of document.querySelectorAll('[data-view]'))
+    tab.addEventListener('click', () => showView(tab.dataset.view));
+  initTickets(openTicketPage);
+  initTicketPage({
+    onBack: leaveTicketPage,
+    onConversation: (conversationId) => {
+      showView('conversations');
+      open(conversationId);
+    },
+    onChanged: () => void loadTickets(),
+  });
 }
 
 const handlers = {
@@ -116,6 +161,7 @@ function wireHeader() {
   await signIn();
   await loadLabels(api);
   wireHeader();
+  wireViews();
   initDetail({
     onOpen: (conversationId) => {
       connect(conversationId, handlers, live);
@@ -138,9 +184,13 @@ function wireHeader() {
   void loadQuickReplies();
   questionChanged('');
   const linked = /^#c=(.+)$/.exec(location.hash)?.[1];
+  const linkedTicket = /^#t=(.+)$/.exec(location.hash)?.[1];
   if (linked) void openConversation(decodeURIComponent(linked));
   else connect(undefined, handlers, live);
+  if (linkedTicket) openTicketPage(decodeURIComponent(linkedTicket));
   document.addEventListener('visibilitychange', () => {
-    if (!document.hidden) redrawLists(listContext());
+    if (document.hidden) return;
+    redrawLists(listContext());
+    if (ticketViewShown()) void loadTickets();
   });
 })();
