@@ -1,6 +1,16 @@
-// SLA alerts: stored (idempotent by alertId), then posted to the WeCom group robot when
-// ALERT_WEBHOOK_URL is set. A failing webhook is recorded, never a reason to fail the conversation.
+// Alerts (SLA breaches, high-risk handoffs): stored (idempotent by alertId), then posted to the
+// WeCom group robot when ALERT_WEBHOOK_URL is set, naming the rapid-support group's members (<@userid>)
+// so the group hears of it. A failing webhook is recorded, never a reason to fail the conversation.
+import { AgentModel } from '../db/models/agent';
 import { AlertModel } from '../db/models/alert';
+import { RAPID_SUPPORT } from '../domain/rapidSupport';
+
+/** The WeCom userids of the rapid-support group's members (a small collection). */
+async function groupMentions(): Promise<string> {
+  const members = await AgentModel.find({ groups: RAPID_SUPPORT }, { wecomUserId: 1 }).lean();
+  const ids = members.map((m) => m.wecomUserId).filter((id): id is string => Boolean(id));
+  return ids.length > 0 ? `\n快速支持小组：${ids.map((id) => `<@${id}>`).join(' ')}` : '';
+}
 
 export function createAlertActivities(options: { webhookUrl?: string; timeoutMs?: number }) {
   return {
@@ -19,7 +29,7 @@ export function createAlertActivities(options: { webhookUrl?: string; timeoutMs?
         });
       }
       if (!options.webhookUrl) return;
-      const content = `**客服告警：${req.kind}**\n> ${req.message}${req.conversationId ? `\n> 会话：${req.conversationId}` : ''}`;
+      const content = `**客服告警：${req.kind}**\n> ${req.message}${req.conversationId ? `\n> 会话：${req.conversationId}` : ''}${await groupMentions()}`;
       try {
         const res = await fetch(options.webhookUrl, {
           method: 'POST',

@@ -29,7 +29,9 @@ import { customerRoutes } from './routes/customers';
 import { devEchoRoutes } from './routes/devEcho';
 import { healthRoutes } from './routes/health';
 import { knowledgeBaseRoutes } from './routes/knowledgeBase';
+import { consultRoutes } from './routes/consults';
 import { noteRoutes } from './routes/notes';
+import { rapidSupportRoutes } from './routes/rapidSupport';
 import { operationsRoutes } from './routes/operations';
 import { quickReplyRoutes } from './routes/quickReplies';
 import { searchRoutes } from './routes/search';
@@ -116,6 +118,8 @@ export function createApp({ config, temporal, log, wecomSink, actionAnswerWithin
     ...conversationRoutes(temporal, actionAnswerWithinMs),
     ...workspaceRoutes(config, hub),
     ...noteRoutes(temporal, hub),
+    ...consultRoutes(temporal, hub, actionAnswerWithinMs),
+    ...rapidSupportRoutes(),
     ...customerRoutes(temporal),
     ...searchRoutes(),
     ...quickReplyRoutes(),

@@ -1,8 +1,11 @@
-// Whose conversation is it? Agents see and act on the conversations they hold, the queue, and the
-// ticket-stage conversations of tickets assigned to them; supervisors and admins on every one.
+// Whose conversation is it? Agents see and act on the conversations they hold, the queue, the
+// ticket-stage conversations of tickets assigned to them, and those whose agent asked for help
+// while they help (a consult they joined); supervisors and admins on every one. What an agent may
+// do there the workflow decides (a helper cannot reply to the customer).
 // Read from the workflow's own search attributes (describe: no worker needed, no scan of a
 // growing collection), so it is as current as the workflow.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { OpenConsultModel } from '../db/models/consult';
 import { TicketModel } from '../db/models/ticket';
 import { CsAgent, CsState } from '../workflows/searchAttributes';
 import { seesEverything, type Principal } from './auth/principal';
@@ -37,6 +40,7 @@ export async function requireConversationAccess(
   if (access === 'yes') return holder;
   if (access === 'if_ticket_assignee' && (await TicketModel.exists({ conversationId, assignee: caller.agentId })))
     return holder;
+  if (await OpenConsultModel.exists({ _id: conversationId, 'helpers.userId': caller.userId })) return holder;
   throw new HttpError(403, NOT_YOURS);
 }
 

@@ -3,6 +3,7 @@
 // served the customer before. After a queue-wait breach the search widens to any skill and the
 // rapid-support group. Weights are data.
 import { COMPLEX } from './complexity';
+import { RAPID_SUPPORT } from './rapidSupport';
 
 export interface RoutingCandidate {
   agentId: string;
@@ -43,8 +44,6 @@ export const routingWeights = {
   /** Per unit of load (share of capacity in use). */
   load: 5,
 };
-
-const RAPID_SUPPORT = 'rapid-support';
 
 export function eligible(agent: RoutingCandidate, request: RoutingRequest): boolean {
   if (agent.freeSlots <= 0 || request.excludeAgentIds.includes(agent.agentId)) return false;

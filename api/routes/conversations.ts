@@ -2,12 +2,11 @@
 // workflow, the transcript, and the agent actions as workflow updates (validated twice: zod here,
 // the workflow's update validators there). The acting agent is always the caller: agents act on
 // their own conversations and the queue, supervisors and admins on any, with a reason.
-import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ConversationModel } from '../../db/models/conversation';
 import { MessageModel } from '../../db/models/message';
 import {
-  actionFailureTypes,
   agentReplyUpdate,
   createTicketUpdate,
   resolveUpdate,
@@ -17,6 +16,7 @@ import {
   transferUpdate,
   type AgentRef,
 } from '../../workflows/conversationContract';
+import { ACTION_ANSWER_WITHIN_MS, runAction, workflowAnswer } from '../conversationActions';
 import { actingAgentId, seesEverything, type Principal } from '../auth/principal';
 import { requireConversationAccess } from '../conversationAccess';
 import { pageQuery } from '../pagination';
@@ -67,43 +67,6 @@ const actions = {
   'return-to-bot': { update: returnToBotUpdate, summary: 'Give the conversation back to the bot', body: action({}) },
   resolve: { update: resolveUpdate, summary: 'Resolve and close the conversation', body: action({}) },
 } as const;
-
-/**
- * An action the workflow accepted but has not finished by then (a take-over waiting for the agent
- * to be free) is answered 202: it goes on in the workflow, and no request hangs on it.
- */
-export const ACTION_ANSWER_WITHIN_MS = 20_000;
-const STILL_RUNNING = Symbol('still running');
-
-async function withinTime<T>(work: Promise<T>, ms: number): Promise<T | typeof STILL_RUNNING> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<typeof STILL_RUNNING>((resolve) => (timer = setTimeout(() => resolve(STILL_RUNNING), ms)));
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** A refused action's failure type → HTTP: the request is wrong (400) or cannot be done now (409). */
-const BAD_REQUEST: string[] = [actionFailureTypes.invalidRequest, actionFailureTypes.unknownAgent];
-
-/** The workflow's answer, or the HTTP error that says why it refused. */
-async function workflowAnswer<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new HttpError(404, 'no such conversation');
-    // A refused action says why and what kind of refusal it is (workflows/conversationContract.ts).
-    if (error instanceof WorkflowUpdateFailedError) {
-      const cause = error.cause;
-      const type = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-      const message = (cause as Error | undefined)?.message ?? error.message;
-      throw new HttpError(type && BAD_REQUEST.includes(type) ? 400 : 409, message, type ? { reason: type } : undefined);
-    }
-    throw error;
-  }
-}
 
 /** Agents list their own conversations and the queue; anything else is refused rather than emptied. */
 function listFilter(caller: Principal, query: { state?: string; agentId?: string }): Record<string, unknown> {
@@ -192,19 +155,14 @@ export function conversationRoutes(temporal: Client, answerWithinMs = ACTION_ANS
             agentId: actingAgentId(caller),
             actor: { userId: caller.userId, role: caller.role },
           };
-          // Accepted (its validator passed) or refused with the reason, then its result in time.
-          const update = await workflowAnswer(() =>
-            temporal.workflow
-              .getHandle(params.conversationId)
-              .startUpdate(spec.update as typeof resolveUpdate, { args: [request], waitForStage: 'ACCEPTED' }),
-          );
-          const result = await withinTime(
-            workflowAnswer(() => update.result()),
+          return runAction(
+            temporal,
+            params.conversationId,
+            spec.update as typeof resolveUpdate,
+            request,
+            res,
             answerWithinMs,
           );
-          if (result !== STILL_RUNNING) return result;
-          res.status(202);
-          return { accepted: true, pending: 'the workflow accepted the action and is still carrying it out' };
         },
       }),
     );

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ConversationNoteModel, type ConversationNote } from '../../db/models/conversationNote';
+import type { Principal } from '../auth/principal';
 import { requireConversationAccess } from '../conversationAccess';
 import { pageQuery } from '../pagination';
 import { defineRoute, type Route } from '../route';
@@ -14,6 +15,30 @@ export const MAX_NOTE_CHARS = 1000;
 
 const conversationParams = z.object({ conversationId: z.string().min(1).max(200) });
 const view = ({ _id, ...note }: ConversationNote & { _id?: unknown }) => note;
+
+/**
+ * Stores a note by the caller (or a whisper, addressed to the agent a helper helps) and tells the
+ * workspaces showing the conversation.
+ */
+export async function addNote(
+  hub: WorkspaceHub,
+  conversationId: string,
+  author: Principal,
+  text: string,
+  whisper?: { to: string; consultId: string },
+) {
+  const note = await ConversationNoteModel.create({
+    noteId: `note_${randomUUID().replace(/-/g, '')}`,
+    conversationId,
+    authorId: author.userId,
+    authorName: author.name,
+    text,
+    at: new Date(),
+    ...(whisper ? { kind: 'whisper', ...whisper } : {}),
+  });
+  hub.conversationChanged(conversationId, 'notes');
+  return view(note.toObject());
+}
 
 export function noteRoutes(temporal: Client, hub: WorkspaceHub): Route[] {
   return [
@@ -45,17 +70,8 @@ export function noteRoutes(temporal: Client, hub: WorkspaceHub): Route[] {
       body: z.strictObject({ text: z.string().trim().min(1).max(MAX_NOTE_CHARS) }),
       async handle({ params, body, caller, res }) {
         await requireConversationAccess(temporal, caller, params.conversationId);
-        const note = await ConversationNoteModel.create({
-          noteId: `note_${randomUUID().replace(/-/g, '')}`,
-          conversationId: params.conversationId,
-          authorId: caller.userId,
-          authorName: caller.name,
-          text: body.text,
-          at: new Date(),
-        });
-        hub.conversationChanged(params.conversationId, 'notes');
         res.status(201);
-        return view(note.toObject());
+        return addNote(hub, params.conversationId, caller, body.text);
       },
     }),
   ];

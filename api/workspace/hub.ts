@@ -5,17 +5,24 @@
 // grows with traffic is read on the timer. Each workspace gets its lists, its open conversation and
 // the agents as server-sent events, only when they changed, and `gone` when the open conversation
 // is no longer the viewer's. A conversation's snapshot is asked for again only when visibility
-// says it changed, or while someone looks at it: every tick when open in a workspace, every other
-// tick when held by an agent whose workspace is open (for the unread badges).
+// says it changed, when one of its deadlines has passed (an SLA breach shows), or while someone
+// looks at it: every tick when open in a workspace, every other tick when held by an agent whose
+// workspace is open (for the unread badges). The open requests for
+// help (a small collection) are read with the roster, and at once after a change here: members of
+// the rapid-support group and supervisors get them and the conversations the group should hear of
+// (`rapidSupport`); a request whose conversation has moved on from its agent is ended here.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from '../../config/logger';
 import { TicketModel } from '../../db/models/ticket';
+import { consultOver, isMember } from '../../domain/rapidSupport';
 import { snapshotQuery, type ConversationSnapshot } from '../../workflows/conversationContract';
 import { agentRoster, agentView, type RosterEntry } from '../agentRoster';
 import { seesEverything, type Principal } from '../auth/principal';
 import { mayAccess } from '../conversationAccess';
 import { listOpenConversations, type OpenConversation } from '../conversationVisibility';
+import { closeConsult, openConsults, type StoredConsult } from '../consults';
 import type { EventStream } from './eventStream';
+import { rapidSupportView } from './rapidSupportView';
 import { conversationRow, listsFor, waitingSince, type ConversationRow } from './rows';
 
 export const TICK_MS = 1000;
@@ -45,6 +52,7 @@ interface Sent {
   lists?: string;
   snapshot?: string;
   agents?: string;
+  rapidSupport?: string;
   gone?: string;
 }
 
@@ -53,7 +61,18 @@ interface Known {
   key: string;
   snapshot?: ConversationSnapshot;
   missing?: boolean;
+  /** When the snapshot was taken. */
+  takenAt?: number;
 }
+
+/** How long after a deadline its snapshot is asked for again, for the workflow to have acted on it. */
+const AFTER_DEADLINE_MS = 3000;
+
+/** One of the snapshot's deadlines has passed and no snapshot since shows what the workflow did. */
+const deadlinePassed = (known: Known, now: number) =>
+  Object.values(known.snapshot?.timersDue ?? {}).some(
+    (due) => due <= now && (known.takenAt ?? now) < due + AFTER_DEADLINE_MS,
+  );
 
 const keyOf = (c: OpenConversation) => [c.state, c.agentId, c.priority, c.handoffReason, c.skill].join('|');
 
@@ -81,6 +100,8 @@ export class WorkspaceHub {
   private readonly assignees = new Map<string, string | null>();
   private rows: ConversationRow[] | undefined;
   private roster: RosterEntry[] | undefined;
+  private consults: StoredConsult[] | undefined;
+  private consultsStale = false;
   private ticks = 0;
   private running = false;
   private lastFailure = 0;
@@ -100,6 +121,11 @@ export class WorkspaceHub {
     for (const watcher of this.watchers.keys()) {
       if (watcher.open === conversationId) watcher.stream.send(what, { conversationId, serverNow: Date.now() });
     }
+  }
+
+  /** A request for help was made, joined, whispered in or ended here: read them again at the next tick. */
+  consultsChanged(): void {
+    this.consultsStale = true;
   }
 
   /** A ticket's assignee may have changed: read again at the next tick. */
@@ -133,6 +159,7 @@ export class WorkspaceHub {
       this.assignees.clear();
       this.rows = undefined;
       this.roster = undefined;
+      this.consults = undefined;
     }
   }
 
@@ -156,7 +183,8 @@ export class WorkspaceHub {
       const known = this.known.get(conversation.conversationId);
       const typedIn =
         (conversation.agentId && holders.has(conversation.agentId)) || shown.has(conversation.conversationId);
-      if (!known || known.key !== key || typedIn) ask.push({ id: conversation.conversationId, key });
+      if (!known || known.key !== key || typedIn || deadlinePassed(known, Date.now()))
+        ask.push({ id: conversation.conversationId, key });
     }
     const listed = new Set(open.map((c) => c.conversationId));
     for (const id of shown) {
@@ -177,7 +205,32 @@ export class WorkspaceHub {
       return conversationRow(conversation, snapshot, (ticketNo && this.assignees.get(ticketNo)) || undefined);
     });
     if (this.ticks % AGENTS_EVERY === 1 || !this.roster) this.roster = await agentRoster(ROSTER_PAGE);
+    if (this.ticks % AGENTS_EVERY === 1 || !this.consults || this.consultsStale) {
+      this.consultsStale = false;
+      this.consults = await this.settled(await openConsults(), this.rows);
+    }
     for (const watcher of watchers) this.deliver(watcher);
+  }
+
+  /** Ends the requests whose conversation has moved on from the agent who asked; the others. */
+  private async settled(consults: StoredConsult[], rows: ConversationRow[]): Promise<StoredConsult[]> {
+    const open: StoredConsult[] = [];
+    for (const consult of consults) {
+      const row = rows.find((r) => r.conversationId === consult._id);
+      const helpers = consult.helpers.map((h) => h.agentId).filter((id): id is string => Boolean(id));
+      const asked = { requestedBy: consult.requestedBy.agentId, helpers, at: consult.at.getTime() };
+      const outcome = consultOver(asked, row, Date.now());
+      if (outcome) await closeConsult(consult, outcome);
+      else open.push(consult);
+    }
+    return open;
+  }
+
+  /** Whether the viewer has joined a request for help on the conversation. */
+  private helping(caller: Principal, conversationId: string): boolean {
+    return Boolean(
+      this.consults?.some((c) => c._id === conversationId && c.helpers.some((h) => h.userId === caller.userId)),
+    );
   }
 
   private async refresh(conversationId: string, key: string): Promise<void> {
@@ -186,7 +239,7 @@ export class WorkspaceHub {
       const snapshot = await temporal.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
         temporal.workflow.getHandle(conversationId).query(snapshotQuery),
       );
-      this.known.set(conversationId, { key, snapshot });
+      this.known.set(conversationId, { key, snapshot, takenAt: Date.now() });
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) this.known.set(conversationId, { key, missing: true });
       // Otherwise (no worker answered in time) the last snapshot stays, and the next tick asks again.
@@ -214,6 +267,11 @@ export class WorkspaceHub {
     };
     send('lists', listsFor(watcher.caller, this.rows));
     if (this.roster) send('agents', { agents: this.roster.map((agent) => agentView(watcher.caller, agent)) });
+    if (this.consults) {
+      const me = this.roster?.find((agent) => agent.agentId === watcher.caller.agentId);
+      const member = seesEverything(watcher.caller) || isMember(me);
+      send('rapidSupport', rapidSupportView(watcher.caller, member, this.consults, this.rows));
+    }
     if (!watcher.open) return;
     const known = this.known.get(watcher.open);
     if (!known) return;
@@ -222,7 +280,8 @@ export class WorkspaceHub {
     const snapshot = known.snapshot!;
     const access = mayAccess(watcher.caller, { state: snapshot.state, agentId: snapshot.agentId });
     const assignee = snapshot.ticketNo ? this.assignees.get(snapshot.ticketNo) : undefined;
-    if (access === 'yes' || (access === 'if_ticket_assignee' && assignee === watcher.caller.agentId)) {
+    const helping = access === 'no' && this.helping(watcher.caller, conversationId);
+    if (access === 'yes' || helping || (access === 'if_ticket_assignee' && assignee === watcher.caller.agentId)) {
       sent.gone = undefined;
       return send('snapshot', { conversationId, snapshot: slim(snapshot), waitingSince: waitingSince(snapshot) });
     }

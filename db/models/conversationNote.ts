@@ -1,5 +1,6 @@
 // An internal note on a conversation: written by agents and supervisors for each other, kept
-// here and never sent to the customer. Appended, never edited; read by conversation when one is
+// here and never sent to the customer; a whisper is one a rapid-support helper wrote to the agent
+// who asked for help. Appended, never edited; read by conversation when one is
 // opened (not on a timer: the collection grows with traffic and FerretDB scans it, MONGODB.md).
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
@@ -11,6 +12,10 @@ const conversationNoteSchema = new Schema(
     authorName: { type: String, required: true },
     text: { type: String, required: true },
     at: { type: Date, required: true },
+    kind: { type: String, enum: ['note', 'whisper'], default: 'note' },
+    /** A whisper: the agent it is for, and the consult it belongs to. */
+    to: String,
+    consultId: String,
   },
   { collection: 'conversation_notes', versionKey: false },
 );

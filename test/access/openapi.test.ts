@@ -58,6 +58,7 @@ const sample: Record<string, string> = {
   userId: 'nobody',
   tokenId: '0123456789ab',
   replyId: 'qr_none',
+  consultId: 'consult_00000000000000000000000000000000',
 };
 
 describe('OpenAPI document', () => {

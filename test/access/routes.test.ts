@@ -22,6 +22,7 @@ const SAMPLE: Record<string, string> = {
   userId: 'zhangsan',
   tokenId: '0123456789ab',
   replyId: 'qr_none',
+  consultId: 'consult_00000000000000000000000000000000',
 };
 const PUBLIC = [
   'get /',

@@ -16,6 +16,7 @@ import { alerts } from './activities';
 import { ConversationState, initialCarried, type Carried } from './state';
 import type { InboundMessage } from '../conversationContract';
 import type { Trace } from '../traces';
+import { versions } from './versions';
 
 // The workflow sandbox's Date.now() is the deterministic workflow clock.
 const workflowNow = () => Date.now(); // eslint-disable-line no-restricted-syntax
@@ -125,11 +126,21 @@ export class Conversation {
     return this.now() >= until ? 'due' : 'woke';
   }
 
-  /** An SLA breach: an event for analytics and an alert for supervisors. */
+  /** An SLA breach: an event for analytics and an alert for supervisors and the rapid-support group. */
   async breach(kind: SlaKind, message: string, repeat = false): Promise<void> {
     this.records.add({ type: 'sla_breach', kind, agentId: this.d.agent?.agentId, repeat });
     // The customer-facing SLAs (domain/kpi.ts: SLA attainment); a ticket's due time is counted apart.
     if (kind === 'queue_wait' || kind === 'first_response') this.state.facts.slaBreached = true;
+    await this.alert(kind, message);
+  }
+
+  /** A customer at high risk is handed to people: the rapid-support group hears of it at once. */
+  async alertGroupOfRisk(): Promise<void> {
+    if (!versions.groupAlerts()) return;
+    await this.alert('high_risk_handoff', '高风险问题转人工，请快速支持小组关注');
+  }
+
+  private async alert(kind: SlaKind | 'high_risk_handoff', message: string): Promise<void> {
     await alerts.raiseAlert({
       alertId: `${this.state.id.conversationId}:${kind}:${this.d.eventSeq}`,
       kind,

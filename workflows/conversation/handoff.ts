@@ -80,7 +80,7 @@ export async function writeHandoffCard(
   noteTopic(c, d.handoff.intent);
 }
 
-/** The bot hands the conversation to people: card, queue, and the customer told. */
+/** The bot hands the conversation to people: card, queue, the customer told, and a risk alerted. */
 export async function handoff(
   c: Conversation,
   reason: HandoffReason,
@@ -89,7 +89,10 @@ export async function handoff(
 ): Promise<void> {
   await writeHandoffCard(c, reason, priority, understanding);
   // Outside business hours nobody will take it today: the customer leaves a message (a ticket).
-  if (!isOpen(c.now(), c.sla.calendar)) return leaveMessage(c, 'outside_hours');
-  enqueue(c);
-  await c.out.say({ text: reason === 'high_risk' ? replies.handoffUrgent : replies.handoff, from: 'system' });
+  if (!isOpen(c.now(), c.sla.calendar)) await leaveMessage(c, 'outside_hours');
+  else {
+    enqueue(c);
+    await c.out.say({ text: reason === 'high_risk' ? replies.handoffUrgent : replies.handoff, from: 'system' });
+  }
+  if (reason === 'high_risk') await c.alertGroupOfRisk();
 }

@@ -28,4 +28,9 @@ export const versions = {
    * received replays as ignored.
    */
   ticketRevisions: () => patched('ticket-revisions'),
+  /**
+   * A high-risk handoff (at the handoff, or a queued customer's risk raising the priority) raises an
+   * alert for the rapid-support group, as an SLA breach does. Asked only when there is such a risk.
+   */
+  groupAlerts: () => patched('group-alerts'),
 };

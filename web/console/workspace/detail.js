@@ -1,6 +1,7 @@
 // The open conversation: who and where it is, its live timers, the handoff card, the transcript
-// with internal notes, the composer (reply or note: Enter sends, Shift+Enter breaks the line) and
-// the actions. Everything follows the live snapshot; when the conversation stops being the
+// with internal notes and whispers, the composer (reply, note, or a whisper to the agent one helps:
+// Enter sends, Shift+Enter breaks the line) and the actions, asking the rapid-support group for
+// help among them. Everything follows the live snapshot; when the conversation stops being the
 // agent's, a notice says so and the draft stays (in the box and in this browser).
 import { api, refusalText } from './api.js';
 import { liveTime, now, tick } from './clock.js';
@@ -10,6 +11,7 @@ import { dateTime } from './format.js';
 import { word } from './labels.js';
 import { markSeen } from './seen.js';
 import { isSupervisor, session } from './session.js';
+import { askForHelp, consultOn, endConsult, helping, takeOver, whisper } from './rapidSupport.js';
 import { openTicketForm } from './ticketForm.js';
 import { openTransfer } from './transfer.js';
 import { Transcript } from './transcript.js';
@@ -40,7 +42,9 @@ const GONE_BADGE = { reassigned: '已转给其他客服', missing: '不存在' }
 const PLACEHOLDER = {
   reply: '回复客户…（Enter 发送，Shift+Enter 换行）',
   note: '写给同事的内部备注，客户看不到…（Enter 保存）',
+  whisper: '给求助的客服发悄悄话，客户看不到…（Enter 发送）',
 };
+const SEND = { reply: '发送', note: '保存备注', whisper: '发悄悄话' };
 
 let current;
 let hooks = { onOpen: () => undefined, onClose: () => undefined, onQuestion: () => undefined, onSeen: () => undefined };
@@ -128,6 +132,11 @@ export function onSnapshot({ conversationId, snapshot, waitingSince }) {
   render(c);
 }
 
+/** The requests for help changed: the open conversation's notices and abilities follow. */
+export function refreshDetail() {
+  if (current?.snapshot || current?.gone) render(current);
+}
+
 export function onGone({ conversationId, why }) {
   if (current?.id !== conversationId) return;
   current.gone = why;
@@ -158,6 +167,7 @@ function wire(c) {
   for (const tab of $$('[data-mode]', root)) {
     tab.addEventListener('click', () => {
       c.mode = tab.dataset.mode;
+      c.modeChosen = true;
       box.value = loadDraft(c.id, c.mode);
       render(c);
       box.focus();
@@ -186,15 +196,22 @@ function abilities(c) {
   const supervisor = isSupervisor();
   const human = s?.state === 'human';
   const mine = live && Boolean(me) && s.agentId === me;
+  const consult = consultOn(c.id);
+  const helper = live && human && !mine && helping(consult);
   return {
     mine,
     supervisor,
+    request: consult,
+    helper,
     reply: live && human && mine && s.humanMode === 'console',
     note: live,
+    whisper: helper,
     'take-over':
-      live && (s.state === 'queued' || (supervisor && (['bot', 'confirming'].includes(s.state) || (human && !mine)))),
+      live &&
+      (s.state === 'queued' || helper || (supervisor && (['bot', 'confirming'].includes(s.state) || (human && !mine)))),
     transfer: live && human && (mine || supervisor),
     ticket: live && human && mine,
+    consult: live && human && mine && !consult,
     'return-to-bot': live && human && mine && s.humanMode === 'console',
     resolve: live && ((human && (mine || supervisor)) || s.state === 'ticket'),
   };
@@ -222,12 +239,19 @@ function render(c) {
   c.transcript.render($('.transcript', root), c);
 
   const box = $('.composer textarea', root);
-  const allowed = c.mode === 'reply' ? can.reply : can.note;
+  // A helper cannot reply to the customer: their box whispers to the agent unless they chose otherwise.
+  if ((c.mode === 'whisper' && !can.whisper) || (can.whisper && !c.modeChosen && c.mode === 'reply')) {
+    c.mode = can.whisper ? 'whisper' : 'note';
+    box.value = loadDraft(c.id, c.mode);
+  }
+  const allowed = can[c.mode];
   box.readOnly = !allowed;
   box.placeholder = allowed ? PLACEHOLDER[c.mode] : c.mode === 'note' ? '现在不能添加备注' : cannotReply(c, can);
   $('.send', root).disabled = !allowed;
-  $('.send', root).textContent = c.mode === 'reply' ? '发送' : '保存备注';
+  $('.send', root).textContent = SEND[c.mode];
   $('.composer', root).classList.toggle('noting', c.mode === 'note');
+  $('.composer', root).classList.toggle('whispering', c.mode === 'whisper');
+  $('[data-mode="whisper"]', root).hidden = !can.whisper;
   for (const tab of $$('[data-mode]', root)) tab.setAttribute('aria-selected', String(tab.dataset.mode === c.mode));
   for (const button of $$('[data-action]', root)) {
     button.disabled = !can[button.dataset.action];
@@ -344,7 +368,38 @@ function renderNotices(c, can) {
     notices.push(warning);
   }
   if (s?.escalated) notices.push(make('div', '首次响应多次超时，已通知主管。', 'notice'));
+  const request = can.request;
+  if (request && !c.gone && (can.mine || can.helper)) notices.push(consultNotice(request, can));
   $('.notices', c.root).replaceChildren(...notices);
+}
+
+/** How the request for help on this conversation stands, for the agent who asked or a helper. */
+function consultNotice(request, can) {
+  const notice = make('div', undefined, 'notice consult');
+  const helpers = request.helpers.map((h) => h.name).join('、');
+  if (can.mine) {
+    notice.append(
+      make('strong', '已向快速支持小组求助'),
+      `：「${request.question}」`,
+      helpers ? ` · ${helpers} 已加入` : ' · 等待小组成员加入…',
+    );
+  } else {
+    notice.append(
+      make('strong', `您正在协助 ${request.requestedBy.name}`),
+      `：「${request.question}」 悄悄话只有 ${request.requestedBy.name} 能看到，客户看不到。`,
+    );
+  }
+  const end = make('button', can.mine ? '结束求助' : '结束协助', 'link');
+  end.type = 'button';
+  end.addEventListener('click', async () => {
+    try {
+      await endConsult(request);
+    } catch (error) {
+      showError(refusalText(error));
+    }
+  });
+  notice.append(end);
+  return notice;
 }
 
 async function copyDraft(c) {
@@ -376,6 +431,9 @@ async function submit(c) {
     if (mode === 'note') {
       await api('POST', `${path}/notes`, { text });
       await loadNotes(c);
+    } else if (mode === 'whisper') {
+      await whisper(consultOn(c.id), text);
+      await loadNotes(c);
     } else {
       const result = await api('POST', `${path}/reply`, { text });
       if (result.sent === false) {
@@ -399,6 +457,19 @@ async function submit(c) {
 async function act(c, action) {
   const reasonField = $('.act-reason', c.root);
   const reason = reasonField.value.trim() || undefined;
+  if (action === 'consult') return askForHelp(c.id);
+  const request = consultOn(c.id);
+  if (action === 'take-over' && helping(request)) {
+    // Taken over as the helper of the request for help (an agent of the group: transferred to them).
+    showError('');
+    try {
+      await takeOver(request, reason);
+      reasonField.value = '';
+    } catch (error) {
+      showError(refusalText(error));
+    }
+    return;
+  }
   const theirs = c.snapshot?.agentId && c.snapshot.agentId !== session.me.agentId;
   if (isSupervisor() && theirs && !reason) return showError('请填写原因：主管操作其他客服的会话需要说明原因');
   const context = {

@@ -13,10 +13,12 @@ import {
   onSnapshot,
   openConversation,
   openConversationId,
+  refreshDetail,
 } from './detail.js';
 import { loadLabels, word } from './labels.js';
 import { redrawLists, renderLists } from './lists.js';
 import { notifyOn, setNotify } from './notify.js';
+import { initRapidSupport, membershipBox, onRapidSupport } from './rapidSupport.js';
 import { initSearch } from './search.js';
 import { isSupervisor, session } from './session.js';
 import { connect } from './stream.js';
@@ -88,6 +90,7 @@ const handlers = {
   snapshot: onSnapshot,
   gone: onGone,
   notes: onNotes,
+  rapidSupport: onRapidSupport,
 };
 
 function live(on) {
@@ -130,7 +133,14 @@ function showAgents(agents) {
       });
       const cell = make('td');
       cell.append(status);
-      row.append(make('td', `${agent.name}（${agent.agentId}）`), make('td', `${agent.load}/${agent.capacity}`), cell);
+      const group = make('td', undefined, 'group-member');
+      group.append(membershipBox(agent));
+      row.append(
+        make('td', `${agent.name}（${agent.agentId}）`),
+        make('td', `${agent.load}/${agent.capacity}`),
+        cell,
+        group,
+      );
       return row;
     }),
   );
@@ -179,6 +189,13 @@ function wireHeader() {
   });
   initTransfer();
   initTicketForm();
+  initRapidSupport({
+    onOpen: (conversationId) => {
+      showView('conversations');
+      open(conversationId);
+    },
+    onChange: refreshDetail,
+  });
   initTools();
   initSearch(open);
   void loadQuickReplies();

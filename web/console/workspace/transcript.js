@@ -1,6 +1,6 @@
 // The conversation's lines as the agent reads them: the customer's, the bot's (with the knowledge
-// entry it answered from), the agents', the system's notices, and internal notes (never sent to
-// the customer). Lines come from the stored transcript, the live snapshot and the notes, merged by
+// entry it answered from), the agents', the system's notices, and internal notes and a helper's
+// whispers (never sent to the customer). Lines come from the stored transcript, the live snapshot and the notes, merged by
 // id and ordered by time.
 import { make } from './dom.js';
 import { clockTime } from './format.js';
@@ -19,6 +19,14 @@ export function addBotAnswerAction(action) {
 const SPEAKERS = { customer: '客户', bot: '机器人', system: '系统' };
 
 function lineNode(line, conversation) {
+  if (line.kind === 'note' && line.whisper) {
+    const note = make('div', undefined, 'line note whisper');
+    note.append(
+      make('small', `悄悄话 · ${line.authorName} → ${line.to} · ${clockTime(line.at)}（客户不可见）`),
+      line.text,
+    );
+    return note;
+  }
   if (line.kind === 'note') {
     const note = make('div', undefined, 'line note');
     note.append(make('small', `内部备注 · ${line.authorName} · ${clockTime(line.at)}（客户不可见）`), line.text);
@@ -56,7 +64,12 @@ export class Transcript {
   }
 
   setNotes(notes) {
-    this.notes = notes.map((note) => ({ ...note, kind: 'note', at: new Date(note.at).getTime() }));
+    this.notes = notes.map((note) => ({
+      ...note,
+      kind: 'note',
+      whisper: note.kind === 'whisper',
+      at: new Date(note.at).getTime(),
+    }));
   }
 
   ordered() {

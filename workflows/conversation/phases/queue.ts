@@ -143,6 +143,7 @@ async function answerWhileWaiting(c: Conversation, said: InboundMessage[]): Prom
       c.state.upsertSearchAttributes();
       d.mirrorDirty = true;
       await joinQueue(c);
+      if (understood.risk.high) await c.alertGroupOfRisk();
     }
     return;
   }
