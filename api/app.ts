@@ -61,8 +61,8 @@ export interface AppDeps {
 const API_BODY_LIMIT = '64kb';
 const CODEC_BODY_LIMIT = '8mb';
 const KB_IMPORT_LIMIT = '4mb';
-/** A customer import carries up to 10,000 rows (api/routes/customers.ts). */
-const CUSTOMER_IMPORT_LIMIT = '4mb';
+/** A customer import carries up to 2,000 rows (api/routes/customers.ts). */
+const CUSTOMER_IMPORT_LIMIT = '1mb';
 
 export function createApp({ config, temporal, log, wecomSink, actionAnswerWithinMs, traced }: AppDeps): Express {
   const app = express();

@@ -4,7 +4,8 @@
 // twice changes nothing the second time. Rows go to existing customers by their keys and create the
 // others; a row without openKfId is for the customer on every kf account the inbox has seen.
 // FerretDB answers every filter by scanning the collection (MONGODB.md): each batch reads its
-// customers with one $in query, writes them by _id, and inserts new ones (which costs no scan).
+// customers with one $in query, inserts the new ones (which costs no scan) and updates the others
+// one by one by _id.
 import { randomUUID } from 'node:crypto';
 import type { Types } from 'mongoose';
 import { CustomerModel } from '../db/models/customer';
@@ -14,7 +15,9 @@ import { insertOnce } from '../db/insertOnce';
 import { DEFAULT_TIER, changedTags, tagLimitProblem } from '../domain/customerProfile';
 import type { ImportRow, ReadRows, RejectedRow } from './importRows';
 
-export const IMPORT_BATCH = 500;
+/** Rows a batch reads with one query: fewer, larger scans (measured: 10,000 rows over 20,000
+ *  customers re-imported in 16 s with 2,000 a batch, 37 s with 500). */
+export const IMPORT_BATCH = 2000;
 /** Reasons kept in the summary; past this only the count grows. */
 export const REJECTED_LISTED = 1000;
 
@@ -156,7 +159,6 @@ async function writeTargets(targets: Target[]) {
   counts.created = inserted.size;
   // A customer who wrote in between the read and the insert exists now: their record is updated.
   const raced = fresh.filter((_, i) => !inserted.has(i));
-  const operations = [];
   for (const target of [...targets.filter((t) => t._id), ...raced]) {
     const filter = target._id
       ? { _id: target._id }
@@ -169,19 +171,15 @@ async function writeTargets(targets: Target[]) {
       continue;
     }
     counts.updated += 1;
-    // $pullAll and $addToSet on one path cannot share an update: the removal goes first (ordered).
-    if (removed.length > 0) operations.push({ updateOne: { filter, update: { $pullAll: { tags: removed } } } });
+    // One update at a time, not bulkWrite: on FerretDB 1.24 a bulkWrite of 20 updates took 0.6 s and
+    // one of 50 over 90 s, where single updates by _id take about 4 ms each (measured here).
+    // $pullAll and $addToSet on one path cannot share an update: the removal goes first.
+    if (removed.length > 0) await CustomerModel.updateOne(filter, { $pullAll: { tags: removed } });
     if (added.length > 0 || tierChanged)
-      operations.push({
-        updateOne: {
-          filter,
-          update: {
-            ...(tierChanged ? { $set: { tier: target.tier } } : {}),
-            ...(added.length > 0 ? { $addToSet: { tags: { $each: added } } } : {}),
-          },
-        },
+      await CustomerModel.updateOne(filter, {
+        ...(tierChanged ? { $set: { tier: target.tier } } : {}),
+        ...(added.length > 0 ? { $addToSet: { tags: { $each: added } } } : {}),
       });
   }
-  if (operations.length > 0) await CustomerModel.bulkWrite(operations, { ordered: true });
   return counts;
 }

@@ -70,9 +70,12 @@ const tagChange = z.string().transform((raw, ctx) => {
   }
   return { tag: parsed.data, remove };
 });
+const tagChanges = z.array(tagChange);
+
+type RowSchema = ReturnType<typeof rowSchema>;
 
 /** One row checked, or the reason it is rejected. */
-export function checkRow(levels: ServiceLevels | undefined, row: number, record: unknown): ImportRow | RejectedRow {
+function checkRow(schema: RowSchema, row: number, record: unknown): ImportRow | RejectedRow {
   const externalUserId =
     typeof (record as { externalUserId?: unknown })?.externalUserId === 'string'
       ? (record as { externalUserId: string }).externalUserId
@@ -80,9 +83,9 @@ export function checkRow(levels: ServiceLevels | undefined, row: number, record:
   const reject = (reason: string): RejectedRow => ({ row, ...(externalUserId ? { externalUserId } : {}), reason });
   if (typeof record !== 'object' || record === null || Array.isArray(record))
     return reject('a row is an object: { openKfId?, externalUserId, tier?, tags? }');
-  const parsed = rowSchema(levels).safeParse(record);
+  const parsed = schema.safeParse(record);
   if (!parsed.success) return reject(describe(parsed.error));
-  const changes = z.array(tagChange).safeParse(parsed.data.tags);
+  const changes = tagChanges.safeParse(parsed.data.tags);
   if (!changes.success) return reject(describe(changes.error));
   const add = changes.data.filter((c) => !c.remove).map((c) => c.tag);
   const remove = changes.data.filter((c) => c.remove).map((c) => c.tag);
@@ -107,9 +110,10 @@ function collect(
   shapeProblem?: (i: number) => string | undefined,
 ) {
   const read: ReadRows = { rows: [], rejected: [] };
+  const schema = rowSchema(levels); // built once: a zod schema costs far more to build than to run
   records.forEach((record, index) => {
     const problem = shapeProblem?.(index);
-    const checked = problem ? { row: index + 1, reason: problem } : checkRow(levels, index + 1, record);
+    const checked = problem ? { row: index + 1, reason: problem } : checkRow(schema, index + 1, record);
     if ('reason' in checked) read.rejected.push(checked);
     else read.rows.push(checked);
   });
