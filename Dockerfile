@@ -10,6 +10,7 @@ COPY activities ./activities
 COPY api ./api
 COPY bot ./bot
 COPY config ./config
+COPY customers ./customers
 COPY db ./db
 COPY domain ./domain
 COPY kb ./kb

@@ -9,6 +9,7 @@ import { CustomerModel } from '../db/models/customer';
 import { profileOf, type CustomerProfile } from './session';
 import { MessageModel } from '../db/models/message';
 import { insertOnce } from '../db/insertOnce';
+import { DEFAULT_TIER, sceneTags, withinTagLimit } from '../domain/customerProfile';
 import { parseMenuId } from '../domain/menus';
 import { defaultPolicyConfig } from '../domain/policy';
 import type { ConversationSettings } from '../domain/conversationSettings';
@@ -39,13 +40,29 @@ const startsConversation = (message: InboundMessage) =>
 export function customerSessions(deps: SessionDeps) {
   const { temporal } = deps;
 
-  /** The customer (created on first contact): their current session and what a new one needs. */
-  async function currentCustomer(openKfId: string, externalUserId: string) {
+  /**
+   * The customer (created on first contact): their current session and what a new one needs. Where
+   * they came in (enter_session's scene and scene_param) joins their tags in the same write.
+   */
+  async function currentCustomer(openKfId: string, externalUserId: string, entered: string[]) {
     const customer = await CustomerModel.findOneAndUpdate(
       { openKfId, externalUserId },
-      { $setOnInsert: { openKfId, externalUserId, session: 1, tier: 'normal', tags: [] } },
+      entered.length > 0
+        ? {
+            $setOnInsert: { openKfId, externalUserId, session: 1, tier: DEFAULT_TIER },
+            $addToSet: { tags: { $each: entered } },
+          }
+        : { $setOnInsert: { openKfId, externalUserId, session: 1, tier: DEFAULT_TIER, tags: [] } },
       { upsert: true, returnDocument: 'after' },
     ).lean();
+    const tags = customer!.tags ?? [];
+    const kept = withinTagLimit(tags);
+    if (kept.length < tags.length) {
+      // Rare: a customer who keeps entering from new pages. The oldest entry points go.
+      const dropped = tags.filter((t) => !kept.includes(t));
+      await CustomerModel.updateOne({ _id: customer!._id }, { $pullAll: { tags: dropped } });
+      customer!.tags = kept;
+    }
     return { session: customer!.session, profile: profileOf(customer) };
   }
 
@@ -148,7 +165,10 @@ export function customerSessions(deps: SessionDeps) {
     externalUserId: string,
     messages: InboundMessage[],
   ): Promise<string | undefined> {
-    const { session, profile } = await currentCustomer(openKfId, externalUserId);
+    const entered = messages.flatMap((m) =>
+      m.event?.type === 'enter_session' ? sceneTags(m.event.scene, m.event.sceneParam) : [],
+    );
+    const { session, profile } = await currentCustomer(openKfId, externalUserId, entered);
     // A survey click belongs to the session that asked, running or not; it never starts one.
     const surveys = messages.filter((m) => parseMenuId(m.menuId)?.menu === 'survey');
     for (const click of surveys) {

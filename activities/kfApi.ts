@@ -42,7 +42,23 @@ export interface KfApi {
   listServicers(openKfId: string): Promise<{ userid?: string; status?: number }[]>;
   batchGetCustomers(
     externalUserIds: string[],
-  ): Promise<{ external_userid: string; nickname?: string; avatar?: string; gender?: number; unionid?: string }[]>;
+    needEnterSessionContext?: boolean,
+  ): Promise<
+    {
+      external_userid: string;
+      nickname?: string;
+      avatar?: string;
+      gender?: number;
+      unionid?: string;
+      /** With needEnterSessionContext: the customer's last enter_session within 48 h. */
+      enter_session_context?: { scene?: string; scene_param?: string };
+    }[]
+  >;
+  /**
+   * The names of the tags the corp's members gave this customer as an external contact
+   * (externalcontact/get). Only where the corp lets the app read external contacts (else 48002).
+   */
+  externalContactTags(externalUserId: string): Promise<string[]>;
 }
 
 /** The WeCom errcode carried by an error from the client, if any. */

@@ -2,10 +2,12 @@
 // (kf/service_state/trans) the conversation makes later. WeCom's answer is the truth: a session a
 // servicer already holds stays theirs, and a refused move is reported, never thrown.
 import { CustomerModel, type Customer } from '../db/models/customer';
+import { CONTACT_TAG_PREFIX, changedTags, contactTags, sceneTags, withinTagLimit } from '../domain/customerProfile';
 import type { WecomServiceState, WecomSession } from '../domain/wecomSession';
 import type { SessionContext } from './outbound';
 import { errcodeOf, type KfApi } from './kfApi';
 import { readWecomError } from './wecomOutcome';
+import { WecomErrcode } from '../wecom/errors';
 
 export interface CustomerProfile {
   tier: string;
@@ -14,7 +16,7 @@ export interface CustomerProfile {
   lastAgentId?: string;
   /** The session before this one, when it closed. */
   lastSession?: SessionContext;
-  /** WeCom's profile (nickname…) has been fetched once (kf/customer/batchget). */
+  /** WeCom's profile (nickname, the corp's tags…) was read within PROFILE_REFRESH_MS. */
   profileFetched?: boolean;
 }
 
@@ -44,11 +46,73 @@ export function profileOf(doc: Partial<Customer> | null | undefined): CustomerPr
           msgids: last.msgids?.length ? last.msgids : undefined,
         }
       : undefined,
-    profileFetched: Boolean(doc?.profileFetchedAt),
+    profileFetched: Boolean(doc?.profileFetchedAt && Date.now() - doc.profileFetchedAt.getTime() < PROFILE_REFRESH_MS),
   };
 }
 
+/** WeCom's profile of a customer is read again after this long (nickname, the corp's tags). */
+export const PROFILE_REFRESH_MS = 24 * 3600_000;
+/** After WeCom says the app may not read external contacts, it is asked again after this long. */
+const CONTACT_TAGS_RETRY_MS = 3600_000;
+
 export function createSessionActivities({ kf }: { kf: KfApi }) {
+  let contactTagsRefusedUntil = 0;
+
+  /** The corp's tags on the customer; [] when they are no one's contact; undefined when unknown. */
+  async function readContactTags(externalUserId: string): Promise<string[] | undefined> {
+    if (Date.now() < contactTagsRefusedUntil) return undefined;
+    try {
+      return contactTags(await kf.externalContactTags(externalUserId));
+    } catch (error) {
+      const code = errcodeOf(error);
+      if (code === WecomErrcode.notExternalContact) return [];
+      // The corp does not let this app read external contacts: a new customer costs no call for a while.
+      if (code === WecomErrcode.apiForbidden) contactTagsRefusedUntil = Date.now() + CONTACT_TAGS_RETRY_MS;
+      return undefined;
+    }
+  }
+
+  /**
+   * WeCom's side of the profile, read once a day at most: kf/customer/batchget (nickname, unionid,
+   * where the customer last came in) and the external contact's tags. Tags from WeCom join the
+   * customer's; contact tags the corp has since removed go. The conversation never waits on it.
+   */
+  async function fetchFromWecom(filter: { openKfId: string; externalUserId: string }, tags: string[]) {
+    const [wecom, corpTags] = await Promise.all([
+      kf
+        .batchGetCustomers([filter.externalUserId], true)
+        .then((list) => list[0])
+        .catch(() => undefined),
+      readContactTags(filter.externalUserId),
+    ]);
+    const context = wecom?.enter_session_context;
+    const fromWecom = [...sceneTags(context?.scene, context?.scene_param), ...(corpTags ?? [])];
+    const added = fromWecom.filter((tag) => !tags.includes(tag));
+    const removed = corpTags ? tags.filter((t) => t.startsWith(CONTACT_TAG_PREFIX) && !corpTags.includes(t)) : [];
+    if (removed.length > 0) await CustomerModel.updateOne(filter, { $pullAll: { tags: removed } });
+    if (wecom || added.length > 0) {
+      await CustomerModel.updateOne(
+        filter,
+        {
+          ...(wecom
+            ? {
+                $set: {
+                  nickname: wecom.nickname,
+                  avatar: wecom.avatar,
+                  gender: wecom.gender,
+                  unionid: wecom.unionid || undefined,
+                  profileFetchedAt: new Date(),
+                },
+              }
+            : {}),
+          ...(added.length > 0 ? { $addToSet: { tags: { $each: added } } } : {}),
+        },
+        { upsert: true },
+      );
+    }
+    return { nickname: wecom?.nickname, tags: withinTagLimit(changedTags(tags, added, removed)) };
+  }
+
   async function loadCustomer(req: {
     openKfId: string;
     externalUserId: string;
@@ -59,31 +123,17 @@ export function createSessionActivities({ kf }: { kf: KfApi }) {
       ? undefined
       : await CustomerModel.findOne({ openKfId: req.openKfId, externalUserId: req.externalUserId }).lean();
     const profile = req.known ?? profileOf(existing);
-    let nickname = profile.nickname;
-    if (!profile.profileFetched) {
-      try {
-        const [profile] = await kf.batchGetCustomers([req.externalUserId]);
-        if (profile) {
-          nickname = profile.nickname;
-          await CustomerModel.updateOne(
-            { openKfId: req.openKfId, externalUserId: req.externalUserId },
-            {
-              $set: {
-                nickname: profile.nickname,
-                avatar: profile.avatar,
-                gender: profile.gender,
-                unionid: profile.unionid,
-                profileFetchedAt: new Date(),
-              },
-            },
-            { upsert: true },
-          );
-        }
-      } catch {
-        // The profile is a nicety: a conversation never waits on it.
-      }
+    if (profile.profileFetched) return profile;
+    try {
+      const fetched = await fetchFromWecom(
+        { openKfId: req.openKfId, externalUserId: req.externalUserId },
+        profile.tags,
+      );
+      return { ...profile, nickname: fetched.nickname ?? profile.nickname, tags: fetched.tags, profileFetched: true };
+    } catch {
+      // The profile is a nicety: a conversation never waits on it.
+      return { ...profile, profileFetched: true };
     }
-    return { ...profile, nickname: nickname ?? undefined, profileFetched: true };
   }
 
   /** Moves the WeCom session; a refused move (95016 …) is reported with the errcode, not thrown. */

@@ -5,6 +5,7 @@ import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Logger } from '../config/logger';
+import { loadServiceLevels } from '../config/serviceLevels';
 import { payloadCodec } from '../temporal/connectionOptions';
 import { WecomClient } from '../wecom/client';
 import { authenticate } from './auth/authenticate';
@@ -60,6 +61,8 @@ export interface AppDeps {
 const API_BODY_LIMIT = '64kb';
 const CODEC_BODY_LIMIT = '8mb';
 const KB_IMPORT_LIMIT = '4mb';
+/** A customer import carries up to 2,000 rows (api/routes/customers.ts). */
+const CUSTOMER_IMPORT_LIMIT = '1mb';
 
 export function createApp({ config, temporal, log, wecomSink, actionAnswerWithinMs, traced }: AppDeps): Express {
   const app = express();
@@ -79,6 +82,7 @@ export function createApp({ config, temporal, log, wecomSink, actionAnswerWithin
   app.use('/api/codec', codecCors([temporalUiOrigin]), express.json({ limit: CODEC_BODY_LIMIT }));
   // A KB file is larger than any other request (the demo's is 15 kB; a real one a few hundred).
   app.use('/api/kb/import', express.json({ limit: KB_IMPORT_LIMIT }));
+  app.use('/api/customers/import', express.json({ limit: CUSTOMER_IMPORT_LIMIT }));
   app.use('/api', express.json({ limit: API_BODY_LIMIT }));
   app.use(
     authenticate({
@@ -97,6 +101,7 @@ export function createApp({ config, temporal, log, wecomSink, actionAnswerWithin
       : undefined;
   const engines = kbEngines(config);
   const hub = new WorkspaceHub({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, log });
+  const serviceLevels = loadServiceLevels(config.SERVICE_LEVELS_FILE);
   app.locals.workspaceHub = hub; // api/main.ts ends the streams on shutdown
   const routes: Route[] = [
     ...healthRoutes(temporal, config.embeddings),
@@ -116,11 +121,11 @@ export function createApp({ config, temporal, log, wecomSink, actionAnswerWithin
     // The development slice: never in production.
     ...(config.NODE_ENV === 'production' ? [] : devEchoRoutes(temporal, config.TEMPORAL_TASK_QUEUE)),
     ...conversationRoutes(temporal, actionAnswerWithinMs),
-    ...workspaceRoutes(config, hub),
+    ...workspaceRoutes(config, hub, serviceLevels),
     ...noteRoutes(temporal, hub),
     ...consultRoutes(temporal, hub, actionAnswerWithinMs),
     ...rapidSupportRoutes(),
-    ...customerRoutes(temporal),
+    ...customerRoutes(temporal, hub, serviceLevels),
     ...searchRoutes(),
     ...quickReplyRoutes(),
     ...agentRoutes(temporal, config.TEMPORAL_TASK_QUEUE),

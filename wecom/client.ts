@@ -57,10 +57,32 @@ const customerResponse = base.extend({
         avatar: z.string().optional(),
         gender: z.number().optional(),
         unionid: z.string().optional(),
+        enter_session_context: z
+          .looseObject({ scene: z.string().optional(), scene_param: z.string().optional() })
+          .optional(),
       }),
     )
     .default([]),
   invalid_external_userid: z.array(z.string()).default([]),
+});
+// externalcontact/get: only the tags of each member who has the customer as a contact are read.
+const externalContactResponse = base.extend({
+  follow_user: z
+    .array(
+      z.looseObject({
+        userid: z.string().optional(),
+        tags: z
+          .array(
+            z.looseObject({
+              group_name: z.string().optional(),
+              tag_name: z.string().optional(),
+              type: z.number().optional(),
+            }),
+          )
+          .default([]),
+      }),
+    )
+    .default([]),
 });
 // auth/getuserinfo: a member has a userid; a WeChat user outside the corp only an openid.
 const userInfoResponse = base.extend({
@@ -196,6 +218,18 @@ export class WecomClient implements KfApi {
       need_enter_session_context: needEnterSessionContext ? 1 : 0,
     });
     return res.customer_list;
+  }
+
+  /**
+   * The names of the tags on an external contact (externalcontact/get, every member's). WeCom uses
+   * the same external_userid for a kf customer and an external contact of the corp (unverified:
+   * WECOM.md does not say it); a customer who is no one's contact answers 84061.
+   */
+  async externalContactTags(externalUserId: string): Promise<string[]> {
+    const res = await this.call('externalcontact/get', externalContactResponse, 'GET', undefined, {
+      external_userid: externalUserId,
+    });
+    return res.follow_user.flatMap((member) => member.tags.flatMap((tag) => (tag.tag_name ? [tag.tag_name] : [])));
   }
 
   async listAccounts(offset = 0, limit = 100) {

@@ -22,7 +22,11 @@ export const WecomErrcode = {
   tokenExpired: 42001,
   rateLimited: 45009,
   tooConcurrent: 45033,
+  /** The app may not call this API (externalcontact/get without the 客户联系 permission). */
+  apiForbidden: 48002,
   ipNotTrusted: 60020,
+  /** externalcontact/get: nobody in the corp has this customer as an external contact. */
+  notExternalContact: 84061,
   badOpenKfId: 95000,
   overFiveMessages: 95001,
   over48Hours: 95002,

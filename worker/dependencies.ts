@@ -2,9 +2,8 @@
 // over the knowledge base in MongoDB (seeded from KB_FILE, rebuilt when operators edit it; hybrid
 // with the embedding server, lexical without it), the optional LLM, the demo agents, and a Temporal
 // client for the inbox's signal-with-start.
-import fs from 'node:fs';
 import type { Client } from '@temporalio/client';
-import { parseServiceLevels, type ServiceLevels } from '../domain/serviceLevels';
+import { loadServiceLevels } from '../config/serviceLevels';
 import type { ActivityDeps } from '../activities';
 import type { KfApi } from '../activities/kfApi';
 import { loadKnowledgeBaseFile } from '../bot/kb';
@@ -20,10 +19,6 @@ import type { Logger } from '../config/logger';
 import { WecomClient } from '../wecom/client';
 import { ensureIdempotencyIndexes } from '../db/indexes';
 
-function loadServiceLevels(file: string): ServiceLevels {
-  return parseServiceLevels(JSON.parse(fs.readFileSync(file, 'utf8')), file);
-}
-
 function unconfiguredKf(): KfApi {
   const fail = async (): Promise<never> => {
     throw new Error('WeCom is not configured: set WECOM_CORP_ID, WECOM_SECRET, WECOM_TOKEN and WECOM_ENCODING_AES_KEY');
@@ -37,6 +32,7 @@ function unconfiguredKf(): KfApi {
     transServiceState: fail,
     listServicers: fail,
     batchGetCustomers: fail,
+    externalContactTags: fail,
   };
 }
 

@@ -16,6 +16,11 @@ export const CONVERSATION_WORKFLOW = 'conversation';
 
 export const conversationWorkflowId = (openKfId: string, externalUserId: string, session: number) =>
   `conv:${openKfId}:${externalUserId}:${session}`;
+/** The customer a conversation id names (conversationWorkflowId read back), if it is one. */
+export function conversationCustomer(conversationId: string): { openKfId: string; externalUserId: string } | undefined {
+  const match = /^conv:([^:]+):([^:]+):\d+$/.exec(conversationId);
+  return match ? { openKfId: match[1]!, externalUserId: match[2]! } : undefined;
+}
 export const kfInboxWorkflowId = (openKfId: string) => `kfinbox:${openKfId}`;
 
 /** A WeCom sync_msg item, normalised by the inbox for the conversation. */

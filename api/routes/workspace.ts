@@ -4,7 +4,9 @@
 import { z } from 'zod';
 import { loadKnowledgeBaseFile } from '../../bot/kb';
 import type { Config } from '../../config/env';
+import { tiersOf } from '../../domain/customerProfile';
 import labels from '../../domain/labels.json';
+import type { ServiceLevels } from '../../domain/serviceLevels';
 import { TICKET_DUE_MAX_MS } from '../../workflows/conversationContract';
 import { defineRoute, type Route } from '../route';
 import { openEventStream } from '../workspace/eventStream';
@@ -13,7 +15,7 @@ import type { WorkspaceHub } from '../workspace/hub';
 /** A stream ends after this long and the browser reconnects (and is signed in again). */
 export const STREAM_LIFETIME_MS = 5 * 60_000;
 
-export function workspaceRoutes(config: Config, hub: WorkspaceHub): Route[] {
+export function workspaceRoutes(config: Config, hub: WorkspaceHub, levels: ServiceLevels): Route[] {
   let skills: Record<string, string> | undefined;
   const skillNames = () => (skills ??= loadKnowledgeBaseFile(config.KB_FILE).skills);
   return [
@@ -25,7 +27,8 @@ export function workspaceRoutes(config: Config, hub: WorkspaceHub): Route[] {
       description: [
         'Events, each with `serverNow` (ms): `lists` (mine, queue, tickets; supervisors also others and bot),',
         '`agents` (status, load, free slots), `snapshot` (the open conversation, as GET /api/conversations/{id}),',
-        '`gone` (the open conversation is no longer yours: why), `notes` (its internal notes changed).',
+        '`gone` (the open conversation is no longer yours: why), `notes` (its internal notes changed),',
+        '`customer` (its customer’s tier or tags changed).',
         'Sent when something changed; the stream ends after a few minutes and the browser reconnects.',
       ].join(' '),
       access: 'user',
@@ -53,6 +56,8 @@ export function workspaceRoutes(config: Config, hub: WorkspaceHub): Route[] {
           skills: skillNames(),
           ticketDueHours: config.CONVERSATION_SETTINGS.ticketDueHours,
           ticketDueMaxMs: TICKET_DUE_MAX_MS,
+          /** The tiers a supervisor may give a customer (the service levels'). */
+          customerTiers: tiersOf(levels),
         };
       },
     }),

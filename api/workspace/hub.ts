@@ -15,7 +15,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from '../../config/logger';
 import { TicketModel } from '../../db/models/ticket';
 import { consultOver, isMember } from '../../domain/rapidSupport';
-import { snapshotQuery, type ConversationSnapshot } from '../../workflows/conversationContract';
+import { conversationCustomer, snapshotQuery, type ConversationSnapshot } from '../../workflows/conversationContract';
 import { agentRoster, agentView, type RosterEntry } from '../agentRoster';
 import { seesEverything, type Principal } from '../auth/principal';
 import { mayAccess } from '../conversationAccess';
@@ -131,6 +131,15 @@ export class WorkspaceHub {
   /** A ticket's assignee may have changed: read again at the next tick. */
   ticketChanged(ticketNo: string): void {
     this.assignees.delete(ticketNo);
+  }
+
+  /** A customer's profile changed: workspaces showing one of their conversations read it again. */
+  customerChanged(customer: { openKfId: string; externalUserId: string }): void {
+    for (const watcher of this.watchers.keys()) {
+      const shown = watcher.open && conversationCustomer(watcher.open);
+      if (shown && shown.openKfId === customer.openKfId && shown.externalUserId === customer.externalUserId)
+        watcher.stream.send('customer', { conversationId: watcher.open, serverNow: Date.now() });
+    }
   }
 
   close(): void {

@@ -178,6 +178,7 @@ describe('docker-compose.yml', () => {
       'activities',
       'api',
       'config',
+      'customers',
       'db',
       'domain',
       'kb',

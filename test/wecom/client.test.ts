@@ -243,4 +243,35 @@ describe('WeCom kf client ↔ sandbox', () => {
     await client.sendOnEvent({ code: welcome, msgid: 'welcome1', content: '您好，欢迎光临' });
     assert.equal((await sandbox.inbox(user))[0]?.content, '您好，欢迎光临');
   });
+
+  it('reads where a customer came in (batchget with need_enter_session_context) and their unionid', async () => {
+    const user = customer();
+    await sandbox.control(`/sandbox/customers/${user}/profile`, { unionid: 'ozUnion1' });
+    await sandbox.control(`/sandbox/customers/${user}/enter`, { scene: 'order_page', sceneParam: 'order-123' });
+    const [plain] = await client.batchGetCustomers([user]);
+    assert.equal(plain?.unionid, 'ozUnion1');
+    assert.equal(plain?.enter_session_context, undefined, 'only when asked for');
+    const [withContext] = await client.batchGetCustomers([user], true);
+    assert.deepEqual(withContext?.enter_session_context, { scene: 'order_page', scene_param: 'order-123' });
+    assert.deepEqual(calls('kf/customer/batchget').at(-1)?.body, {
+      external_userid_list: [user],
+      need_enter_session_context: 1,
+    });
+    // WeCom keeps the context for 48 hours.
+    await sandbox.control('/sandbox/time-travel', { ms: 49 * 3600_000 });
+    assert.equal((await client.batchGetCustomers([user], true))[0]?.enter_session_context, undefined);
+  });
+
+  it('reads the corp’s tags on an external contact; a customer who is no one’s contact is 84061', async () => {
+    const user = customer();
+    await sandbox.control(`/sandbox/customers/${user}/messages`, { text: 'hi' });
+    await assert.rejects(client.externalContactTags(user), errcode(84061));
+    await sandbox.control(`/sandbox/customers/${user}/profile`, {
+      contactTags: ['高价值', { groupName: '购买渠道', tagName: '天猫' }],
+    });
+    assert.deepEqual(await client.externalContactTags(user), ['高价值', '天猫']);
+    // A corp that does not let the app read external contacts.
+    await sandbox.control('/sandbox/faults', { path: 'externalcontact/get', kind: 'errcode', errcode: 48002 });
+    await assert.rejects(client.externalContactTags(user), errcode(48002));
+  });
 });

@@ -151,6 +151,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     ['get', 'kf/servicer/list', (req) => simulator.servicerList(String(req.query.open_kfid ?? ''))],
     ['post', 'kf/customer/batchget', (req) => simulator.batchGetCustomers(req.body)],
     ['post', 'kf/account/list', (req) => simulator.accountList(req.body)],
+    ['get', 'externalcontact/get', (req) => simulator.externalContact(String(req.query.external_userid ?? ''))],
     ['get', 'auth/getuserinfo', (req) => signIn.userInfo(String(req.query.code ?? ''))],
   ];
   for (const [method, apiPath, handler] of endpoints) app[method](`/cgi-bin/${apiPath}`, api(handler));
@@ -185,7 +186,28 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   );
   app.post(
     '/sandbox/customers/:externalUserId/enter',
-    news((req) => simulator.enterSession(kf(req), param(req, 'externalUserId'), field(req, 'sceneParam'))),
+    news((req) =>
+      simulator.enterSession(
+        kf(req),
+        param(req, 'externalUserId'),
+        field(req, 'sceneParam'),
+        req.body?.scene ? field(req, 'scene') : undefined,
+      ),
+    ),
+  );
+  app.post(
+    '/sandbox/customers/:externalUserId/profile',
+    control((req) =>
+      simulator.setCustomerProfile(param(req, 'externalUserId'), {
+        nickname: req.body?.nickname,
+        unionid: req.body?.unionid,
+        contactTags: Array.isArray(req.body?.contactTags)
+          ? (req.body.contactTags as unknown[]).map((t) =>
+              typeof t === 'string' ? { tagName: t } : (t as { groupName?: string; tagName: string }),
+            )
+          : undefined,
+      }),
+    ),
   );
   app.get('/sandbox/customers/:externalUserId/inbox', (req, res) => {
     res.json({ messages: simulator.inboxes.get(req.params.externalUserId) ?? [] });

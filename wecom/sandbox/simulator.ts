@@ -61,6 +61,16 @@ const THREE_DAYS_MS = 72 * HOUR;
 /** service_state moves the API may make (WECOM.md); 1→4 and 2→4 are unverified but allowed. */
 const ALLOWED = new Set(['0>1', '0>2', '0>3', '1>2', '1>3', '2>3', '3>3', '3>4', '1>4', '2>4']);
 
+/** A WeChat user as WeCom knows them: their profile, where they last came in, the corp's tags on them. */
+interface SandboxCustomer {
+  nickname: string;
+  unionid?: string;
+  /** The last enter_session (batchget returns it within 48 h with need_enter_session_context). */
+  entered?: { scene: string; scene_param: string; at: number };
+  /** Tags the corp's members gave them as an external contact; absent: no one's contact (84061). */
+  contactTags?: { group_name: string; tag_name: string; type: 1 | 2 }[];
+}
+
 export interface SimulatorOptions {
   corpId: string;
   secret: string;
@@ -80,7 +90,7 @@ export class WecomSimulator {
   readonly inboxes = new Map<string, Delivered[]>();
   private readonly codes = new Map<string, MsgCode>();
   readonly accounts = new Map<string, { name: string; servicers: Map<string, 0 | 1> }>();
-  readonly customers = new Map<string, { nickname: string }>();
+  readonly customers = new Map<string, SandboxCustomer>();
   /** What each customer wrote (text or menu click), in order: the chat page shows both sides from here. */
   readonly said = new Map<string, { text: string; menuId?: string; at: number }[]>();
 
@@ -194,10 +204,34 @@ export class WecomSimulator {
 
   // ---------------------------------------------------------------- customers and servicers (control API)
 
+  private customer(externalUserId: string): SandboxCustomer {
+    let customer = this.customers.get(externalUserId);
+    if (!customer) {
+      customer = { nickname: `客户${externalUserId.slice(-4)}` };
+      this.customers.set(externalUserId, customer);
+    }
+    return customer;
+  }
+
+  /** What WeCom knows of a customer besides the kf API: a unionid, their nickname, the corp's tags on them. */
+  setCustomerProfile(
+    externalUserId: string,
+    profile: { nickname?: string; unionid?: string; contactTags?: { groupName?: string; tagName: string }[] },
+  ): void {
+    const customer = this.customer(externalUserId);
+    if (profile.nickname) customer.nickname = profile.nickname;
+    if (profile.unionid !== undefined) customer.unionid = profile.unionid;
+    if (profile.contactTags)
+      customer.contactTags = profile.contactTags.map((t) => ({
+        group_name: t.groupName ?? '客户标签',
+        tag_name: t.tagName,
+        type: 1,
+      }));
+  }
+
   customerMessage(openKfId: string, externalUserId: string, text: string, menuId?: string): SyncItem {
     this.account(openKfId);
-    if (!this.customers.has(externalUserId))
-      this.customers.set(externalUserId, { nickname: `客户${externalUserId.slice(-4)}` });
+    this.customer(externalUserId);
     const session = this.session(openKfId, externalUserId);
     if (session.state === 4)
       Object.assign(session, { state: 0, servicer: undefined, enteredPool: false, enteredServicer: false });
@@ -215,16 +249,16 @@ export class WecomSimulator {
     });
   }
 
-  enterSession(openKfId: string, externalUserId: string, sceneParam = ''): SyncItem {
+  /** The customer opens the chat from a kf link (add_contact_way's scene, with the scene_param appended to it). */
+  enterSession(openKfId: string, externalUserId: string, sceneParam = '', scene = 'sandbox'): SyncItem {
     this.account(openKfId);
-    if (!this.customers.has(externalUserId))
-      this.customers.set(externalUserId, { nickname: `客户${externalUserId.slice(-4)}` });
+    this.customer(externalUserId).entered = { scene, scene_param: sceneParam, at: this.now() };
     const session = this.session(openKfId, externalUserId);
     const welcomeCode =
       session.state === 4 || session.state === 0 ? this.code(openKfId, externalUserId, 'welcome', 20_000) : undefined;
     return this.event(openKfId, externalUserId, {
       event_type: 'enter_session',
-      scene: 'sandbox',
+      scene,
       scene_param: sceneParam,
       ...(welcomeCode ? { welcome_code: welcomeCode } : {}),
     });
@@ -490,21 +524,54 @@ export class WecomSimulator {
     return { servicer_list: [...account.servicers].map(([userid, status]) => ({ userid, status })) };
   }
 
-  batchGetCustomers(req: { external_userid_list?: string[] }) {
+  batchGetCustomers(req: { external_userid_list?: string[]; need_enter_session_context?: number }) {
     const ids = req.external_userid_list ?? [];
     if (ids.length < 1 || ids.length > 100)
       throw new SandboxError(INVALID_PARAMETER, 'external_userid_list must hold 1-100 ids');
     return {
       customer_list: ids
         .filter((id) => this.customers.has(id))
-        .map((id) => ({
-          external_userid: id,
-          nickname: this.customers.get(id)!.nickname,
-          avatar: '',
-          gender: 0,
-          unionid: '',
-        })),
+        .map((id) => {
+          const customer = this.customers.get(id)!;
+          const entered =
+            customer.entered && this.now() - customer.entered.at <= 48 * HOUR ? customer.entered : undefined;
+          return {
+            external_userid: id,
+            nickname: customer.nickname,
+            avatar: '',
+            gender: 0,
+            // Only when the corp has bound a WeChat developer account; empty otherwise.
+            unionid: customer.unionid ?? '',
+            ...(req.need_enter_session_context === 1 && entered
+              ? { enter_session_context: { scene: entered.scene, scene_param: entered.scene_param } }
+              : {}),
+          };
+        }),
       invalid_external_userid: ids.filter((id) => !this.customers.has(id)),
+    };
+  }
+
+  /** externalcontact/get: the customer as the corp's external contact, with each member's tags on them. */
+  externalContact(externalUserId: string) {
+    const customer = this.customers.get(externalUserId);
+    if (!customer?.contactTags) throw new SandboxError(84061, 'not external contact');
+    const servicer = [...this.accounts.values()][0]?.servicers.keys().next().value ?? 'member';
+    return {
+      external_contact: {
+        external_userid: externalUserId,
+        name: customer.nickname,
+        type: 1,
+        gender: 0,
+        ...(customer.unionid ? { unionid: customer.unionid } : {}),
+      },
+      follow_user: [
+        {
+          userid: servicer,
+          remark: '',
+          createtime: Math.floor(this.now() / 1000),
+          tags: customer.contactTags,
+        },
+      ],
     };
   }
 

@@ -41,6 +41,11 @@ const DETAILS = [
   [/text is empty/, '内容为空'],
   [/WeCom limit/, '内容超过企业微信的长度上限'],
   [/wecom mode/, '企业微信接待模式下请在企业微信中操作'],
+  [/only supervisors set a customer/, '只有主管可以设置客户等级'],
+  [/at most \d+ tags/, '客户的标签已达上限，请先删除一些'],
+  [/a tag has at most/, '标签太长（最多 64 个字）'],
+  [/a tag may not contain/, '标签不能包含 , ; | 、 或换行'],
+  [/a tag may not start with -/, '标签不能以 - 开头'],
 ];
 
 /** What went wrong, in Chinese: the refusal's kind and, when known, the particular situation. */

@@ -5,6 +5,7 @@
 // agent's, a notice says so and the draft stays (in the box and in this browser).
 import { api, refusalText } from './api.js';
 import { liveTime, now, tick } from './clock.js';
+import { customerOf } from './customer.js';
 import { $, $$, make } from './dom.js';
 import { loadDraft, saveDraft } from './drafts.js';
 import { dateTime } from './format.js';
@@ -135,6 +136,11 @@ export function onSnapshot({ conversationId, snapshot, waitingSince }) {
 /** The requests for help changed: the open conversation's notices and abilities follow. */
 export function refreshDetail() {
   if (current?.snapshot || current?.gone) render(current);
+}
+
+/** The customer's profile was read or changed: the card shows it. */
+export function customerShown(conversationId) {
+  if (current?.id === conversationId && current.snapshot) renderCard(current);
 }
 
 export function onGone({ conversationId, why }) {
@@ -312,10 +318,15 @@ function renderCard(c) {
     details.replaceChildren();
     return;
   }
+  // The profile as it is now (tags added since the handoff, a tier a supervisor set), else the card's.
+  const customer = customerOf(c.id);
+  const tier = customer?.tier ?? card.customerTier;
+  const tags = customer?.tags ?? card.customerTags ?? [];
   chips.replaceChildren(
     make('span', word('handoffReasons', card.reason), `chip reason p${card.priority}`),
     make('span', `优先级 ${word('priorities', card.priority)}`, 'chip'),
     make('span', `情绪 ${word('sentiments', card.sentiment)}`, `chip mood ${card.sentiment ?? ''}`),
+    ...(tier && tier !== 'normal' ? [make('span', word('tiers', tier), 'chip tier')] : []),
   );
   if (card.summary?.startsWith(MODEL_WRITTEN_MARK)) {
     summary.replaceChildren(make('span', 'AI 生成', 'model-written'), card.summary.slice(MODEL_WRITTEN_MARK.length));
@@ -327,7 +338,8 @@ function renderCard(c) {
       '情绪',
       `${word('sentiments', card.sentiment)}${card.sentimentTerms?.length ? `（${card.sentimentTerms.join('、')}）` : ''}`,
     ],
-    ['客户', [word('tiers', card.customerTier), ...(card.customerTags ?? [])].join(' · ')],
+    ['客户', [word('tiers', tier), ...tags].join(' · ')],
+    ...(customer ? [['历史', historyLine(customer)]] : []),
     ['转人工时间', dateTime(card.at)],
   ];
   details.replaceChildren(
@@ -336,6 +348,20 @@ function renderCard(c) {
       return [make('dt', term), dd];
     }),
   );
+}
+
+/** Earlier sessions and tickets in one line (the customer panel has them in full). */
+function historyLine(customer) {
+  const last = customer.sessions[0];
+  const open = customer.tickets.filter((t) => t.status === 'open' || t.status === 'in_progress').length;
+  return [
+    customer.sessions.length
+      ? `${customer.sessions.length} 次更早的会话（上次 ${dateTime(last.startedAt)}${
+          last.handoffReason ? ` · ${word('handoffReasons', last.handoffReason)}` : ''
+        }）`
+      : '首次咨询',
+    customer.tickets.length ? `${customer.tickets.length} 个工单${open ? `（${open} 个未完成）` : ''}` : '没有工单',
+  ].join(' · ');
 }
 
 function renderNotices(c, can) {

@@ -5,8 +5,10 @@
 // Plain modules, no build step.
 import { api } from './api.js';
 import { $, make } from './dom.js';
+import { initCustomer, onCustomerChanged, showCustomer } from './customer.js';
 import {
   closeConversation,
+  customerShown,
   initDetail,
   onGone,
   onNotes,
@@ -26,7 +28,7 @@ import './feedback.js'; // the 👍/👎 control under the bot's KB answers
 import { initTicketForm } from './ticketForm.js';
 import { closeTicket, initTicketPage, openTicket } from './ticketPage.js';
 import { initTickets, loadTickets, selectTicket, ticketViewShown } from './tickets.js';
-import { initTools, loadQuickReplies, questionChanged, showCustomer } from './tools.js';
+import { initTools, loadQuickReplies, questionChanged } from './tools.js';
 import { agentsChanged, initTransfer } from './transfer.js';
 
 const ROLES = { agent: '客服', supervisor: '主管', admin: '管理员' };
@@ -91,6 +93,7 @@ const handlers = {
   gone: onGone,
   notes: onNotes,
   rapidSupport: onRapidSupport,
+  customer: onCustomerChanged,
 };
 
 function live(on) {
@@ -187,6 +190,7 @@ function wireHeader() {
     onQuestion: questionChanged,
     onSeen: () => redrawLists(listContext()),
   });
+  initCustomer({ onChange: customerShown });
   initTransfer();
   initTicketForm();
   initRapidSupport({

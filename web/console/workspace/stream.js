@@ -1,11 +1,12 @@
 // The live connection to the api (server-sent events, api/workspace/hub.ts): lists, agents, the
-// open conversation's snapshot, `gone`, `notes` and `rapidSupport` (the group's requests for help).
-// Opening another conversation reconnects with it; a lost connection comes back by itself, and one
-// refused for being signed out sends the browser to sign in.
+// open conversation's snapshot, `gone`, `notes`, `rapidSupport` (the group's requests for help) and
+// `customer` (its customer's profile changed). Opening another conversation reconnects with it; a
+// lost connection comes back by itself, and one refused for being signed out sends the browser to
+// sign in.
 import { api } from './api.js';
 import { syncClock } from './clock.js';
 
-const EVENTS = ['lists', 'agents', 'snapshot', 'gone', 'notes', 'rapidSupport'];
+const EVENTS = ['lists', 'agents', 'snapshot', 'gone', 'notes', 'rapidSupport', 'customer'];
 let source;
 let retry;
 

@@ -1,12 +1,10 @@
 // The agent's helpers beside the conversation: quick replies (shared and personal, searchable),
 // the knowledge base's answers for the customer's current question, and the customer's profile
-// with their earlier sessions and tickets. A wide screen shows them as a column; a narrow one
-// (the WeCom sidebar) as a sheet over the conversation.
+// with their earlier sessions and tickets (customer.js). A wide screen shows them as a column; a
+// narrow one (the WeCom sidebar) as a sheet over the conversation.
 import { api, refusalText } from './api.js';
 import { insertIntoComposer } from './detail.js';
 import { $, $$, make } from './dom.js';
-import { dateTime } from './format.js';
-import { word } from './labels.js';
 import { isSupervisor } from './session.js';
 
 let replies = [];
@@ -60,76 +58,6 @@ export async function loadQuickReplies() {
 export function questionChanged(text) {
   question = text ?? '';
   void drawSuggestions();
-}
-
-export async function showCustomer(conversationId) {
-  const box = $('#customer');
-  if (!conversationId) {
-    box.replaceChildren(make('p', '打开一个会话后显示客户资料', 'empty'));
-    return;
-  }
-  box.replaceChildren(make('p', '加载中…', 'empty'));
-  let customer;
-  try {
-    customer = await api('GET', `/api/conversations/${encodeURIComponent(conversationId)}/customer`);
-  } catch (error) {
-    box.replaceChildren(make('p', refusalText(error), 'empty'));
-    return;
-  }
-  const profile = make('dl', undefined, 'profile');
-  for (const [term, value] of [
-    ['昵称', customer.nickname ?? '—'],
-    ['客户 ID', customer.externalUserId],
-    ['等级', word('tiers', customer.tier)],
-    ['标签', customer.tags.join('、') || '—'],
-  ]) {
-    profile.append(make('dt', term), make('dd', value));
-  }
-  const sessions = make('ul', undefined, 'history');
-  sessions.append(
-    ...(customer.sessions.length
-      ? customer.sessions.map((s) => {
-          const li = make('li');
-          li.append(
-            make('strong', `第 ${s.session} 次会话 · ${dateTime(s.startedAt)}`),
-            make(
-              'span',
-              [
-                word('states', s.state),
-                s.closedReason && word('closedReasons', s.closedReason),
-                s.handoffReason && word('handoffReasons', s.handoffReason),
-                s.agentId && `客服 ${s.agentId}`,
-                s.csat && `评价 ${word('csat', s.csat)}`,
-                s.ticketNo && `工单 ${s.ticketNo}`,
-              ]
-                .filter(Boolean)
-                .join(' · '),
-              'sub',
-            ),
-          );
-          if (s.handoffSummary) li.append(make('span', s.handoffSummary, 'summary-line'));
-          return li;
-        })
-      : [make('li', '没有更早的会话', 'none')]),
-  );
-  const tickets = make('ul', undefined, 'history');
-  tickets.append(
-    ...(customer.tickets.length
-      ? customer.tickets.map((t) => {
-          const li = make('li');
-          li.append(
-            make('strong', `${t.ticketNo} · ${t.title}`),
-            make(
-              'span',
-              `${word('ticketStatuses', t.status)} · ${word('ticketPriorities', t.priority)} · 截止 ${dateTime(t.dueAt)}`,
-              'sub',
-            ),
-          );
-          return li;
-        })
-      : [make('li', '没有工单', 'none')]),
-  );
-  box.replaceChildren(make('h3', '客户资料'), profile, make('h3', '历史会话'), sessions, make('h3', '工单'), tickets);
 }
 
 function selectTool(name) {
