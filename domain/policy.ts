@@ -144,9 +144,12 @@ export function decide(input: PolicyInput): { decision: PolicyDecision; memory: 
     const sameMeaning =
       (u.repetitionByMeaning ?? -Infinity) >=
       ((config as { sameMeaningMargin?: number }).sameMeaningMargin ?? Infinity);
+    // Same meaning as an answer this session gave: a customer back after a closed session (its turns
+    // carried for context) asking that topic again is answered afresh, unless they say it is a re-ask.
+    const answeredHere = top !== undefined && before.answeredEntryIds.includes(top.entryId);
     const repeated =
       u.repetition >= config.repetitionSimilarity ||
-      (sameAnswerAgain && (u.repetition >= config.sameAnswerRepetition || sameMeaning)) ||
+      (sameAnswerAgain && (u.repetition >= config.sameAnswerRepetition || (sameMeaning && answeredHere))) ||
       (u.reask &&
         (u.repetition >= config.reaskSimilarity || sameMeaning || top?.entryId === before.lastAnsweredEntryId));
     if (repeated) return handoff('repeated_question');
