@@ -126,8 +126,10 @@ describe('conversation timers', () => {
       (all) => all.some((e) => e.type === 'sla_breach' && (e.data as { kind?: string }).kind === 'queue_wait'),
     );
 
-    // An agent comes online: both leave the queue, and the list follows.
-    await AgentModel.updateOne({ agentId: 'zhaoliu' }, { $set: { status: 'online' } });
+    // An agent comes online (as the workspace says it, which tells the queue): both leave the queue,
+    // and the list follows.
+    const online = await stack.as('zhaoliu').api('POST', '/api/agents/zhaoliu/status', { status: 'online' });
+    assert.equal(online.status, 200);
     for (const id of ids)
       await stack.until(
         'assigned',
