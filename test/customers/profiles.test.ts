@@ -5,7 +5,6 @@
 // external contact become tags through the sandbox.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AgentModel } from '../../db/models/agent';
 import { ConversationModel } from '../../db/models/conversation';
 import { CustomerModel } from '../../db/models/customer';
 import { EventModel } from '../../db/models/event';
@@ -26,18 +25,7 @@ interface Profile {
 describe('customer profiles', () => {
   let stack: Stack;
   const streams: EventReader[] = [];
-  const online = (agents: string[]) =>
-    Promise.all([
-      AgentModel.updateMany({ agentId: { $nin: agents } }, { $set: { status: 'offline' } }),
-      AgentModel.updateMany({ agentId: { $in: agents } }, { $set: { status: 'online', capacity: 10 } }),
-    ]);
-  const handTo = async (agentId: string, customer: string) => {
-    await online([agentId]);
-    await stack.say(customer, '转人工，门锁坏了');
-    const { conversationId, snapshot } = await stack.withAgent(customer);
-    assert.equal(snapshot.agentId, agentId);
-    return conversationId;
-  };
+  const handTo = (agentId: string, customer: string) => stack.handTo(agentId, customer);
   const change = (who: string | typeof SUPERVISOR, conversationId: string, body: unknown) =>
     stack.as(who).api<Profile & { error?: string }>('PATCH', path(conversationId, '/customer'), body);
   const stored = async (externalUserId: string) => {
@@ -196,7 +184,7 @@ describe('customer profiles', () => {
     }
 
     // Only a junior agent is online: the VIP's level (served by seniors) keeps them in the queue.
-    await online(['zhangsan']);
+    await stack.onlineOnly(['zhangsan']);
     await stack.say('wmVip1', '转人工');
     const { conversationId, snapshot, handoff } = await card('wmVip1');
     assert.equal(handoff.customerTier, 'vip');
@@ -217,7 +205,7 @@ describe('customer profiles', () => {
   });
 
   it('where the customer came in (enter_session scene and scene_param) becomes tags', async () => {
-    await online(['zhangsan']);
+    await stack.onlineOnly(['zhangsan']);
     await stack.sandbox.control('/sandbox/customers/wmScene1/enter', {
       openKfId: stack.openKfId,
       scene: 'order_page',
@@ -246,7 +234,7 @@ describe('customer profiles', () => {
   });
 
   it('the corp’s tags on an external contact join the profile where the corp allows it', async () => {
-    await online(['zhangsan']);
+    await stack.onlineOnly(['zhangsan']);
     await stack.sandbox.control('/sandbox/customers/wmContact1/profile', {
       unionid: 'ozContact1',
       contactTags: ['高价值', { groupName: '购买渠道', tagName: '天猫' }],

@@ -11,6 +11,7 @@ import { createActivities } from '../../activities';
 import { createApp } from '../../api/app';
 import { loadConfig, type Config } from '../../config/env';
 import { createLogger } from '../../config/logger';
+import { AgentModel } from '../../db/models/agent';
 import { ConversationModel } from '../../db/models/conversation';
 import type { ConversationSettings } from '../../domain/conversationSettings';
 import { createWorker } from '../../worker/createWorker';
@@ -57,6 +58,10 @@ export interface Stack {
   conversationOf(customer: string): Promise<string>;
   /** Waits until the customer's conversation is with an agent. */
   withAgent(customer: string): Promise<{ conversationId: string; snapshot: ConversationSnapshot }>;
+  /** Only these agents online (capacity 10 each), written straight into MongoDB. */
+  onlineOnly(agentIds: string[]): Promise<void>;
+  /** Hands a customer to this agent, the only one online; the conversation's id. */
+  handTo(agentId: string, customer: string, text?: string): Promise<string>;
   /** The customer's WeCom session as the sandbox holds it. */
   session(customer: string): Promise<{ service_state: number; servicer_userid?: string }>;
   snapshot(conversationId: string): Promise<ConversationSnapshot>;
@@ -217,6 +222,19 @@ export async function startStack(
         (s) => s.state === 'human',
       );
       return { conversationId, snapshot };
+    },
+    async onlineOnly(agentIds) {
+      await Promise.all([
+        AgentModel.updateMany({ agentId: { $nin: agentIds } }, { $set: { status: 'offline' } }),
+        AgentModel.updateMany({ agentId: { $in: agentIds } }, { $set: { status: 'online', capacity: 10 } }),
+      ]);
+    },
+    async handTo(agentId, customer, text = '转人工，门锁坏了') {
+      await stack.onlineOnly([agentId]);
+      await stack.say(customer, text);
+      const { conversationId, snapshot } = await stack.withAgent(customer);
+      if (snapshot.agentId !== agentId) throw new Error(`${customer} went to ${snapshot.agentId}, not ${agentId}`);
+      return conversationId;
     },
     async session(customer) {
       const res = await fetch(`${sandbox.url}/sandbox/customers/${customer}/session?openKfId=${openKfId}`);

@@ -3,7 +3,6 @@
 // search and the knowledge base's suggestions, each with who may and who may not.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AgentModel } from '../../db/models/agent';
 import type { ConversationSnapshot } from '../../workflows/conversationContract';
 import { readEvents, type EventReader } from '../support/eventStream';
 import { startStack, type Stack } from '../support/stack';
@@ -24,11 +23,6 @@ const SUPERVISOR = { userId: 'supervisor01', role: 'supervisor' } as const;
 describe('the workspace api', () => {
   let stack: Stack;
   const streams: EventReader[] = [];
-  const online = (agents: string[]) =>
-    Promise.all([
-      AgentModel.updateMany({ agentId: { $nin: agents } }, { $set: { status: 'offline' } }),
-      AgentModel.updateMany({ agentId: { $in: agents } }, { $set: { status: 'online', capacity: 10 } }),
-    ]);
   const watch = async (userId: string, open?: string, role: 'agent' | 'supervisor' = 'agent') => {
     const token = await tokenFor({ userId, role });
     const reader = await readEvents(
@@ -38,14 +32,7 @@ describe('the workspace api', () => {
     streams.push(reader);
     return reader;
   };
-  /** Hands a customer to this agent (the only one online). */
-  const handTo = async (agentId: string, customer: string, text = '转人工，门锁坏了') => {
-    await online([agentId]);
-    await stack.say(customer, text);
-    const { conversationId, snapshot } = await stack.withAgent(customer);
-    assert.equal(snapshot.agentId, agentId);
-    return conversationId;
-  };
+  const handTo = (agentId: string, customer: string, text?: string) => stack.handTo(agentId, customer, text);
 
   before(async () => {
     stack = await startStack({
@@ -58,7 +45,7 @@ describe('the workspace api', () => {
   });
 
   it('streams a new assignment to its agent and the queue to everyone, without asking again', async () => {
-    await online(['zhangsan']);
+    await stack.onlineOnly(['zhangsan']);
     const zhangsan = await watch('zhangsan');
     const lisi = await watch('lisi');
     await zhangsan.next('lists');
@@ -75,7 +62,7 @@ describe('the workspace api', () => {
       'not in another agent’s list',
     );
 
-    await online([]);
+    await stack.onlineOnly([]);
     await stack.say('wmLive2', '我要人工客服');
     const queued = await stack.conversationOf('wmLive2');
     for (const stream of [zhangsan, lisi]) await stream.next('lists', (d) => ids(d.queue).includes(queued));
@@ -106,7 +93,7 @@ describe('the workspace api', () => {
     await holder.next('snapshot', (d) =>
       (d.snapshot as ConversationSnapshot).transcriptTail.some((l) => l.from === 'agent' && l.text === '您好'),
     );
-    await online(['lisi']);
+    await stack.onlineOnly(['lisi']);
     const moved = await stack.as(SUPERVISOR).api('POST', path(conversationId, '/transfer'), {
       toAgentId: 'lisi',
       reason: '换人跟进',
@@ -117,7 +104,7 @@ describe('the workspace api', () => {
   });
 
   it('writes the handoff card in words: what the customer wants, what was tried, the mood', async () => {
-    await online(['zhangsan']);
+    await stack.onlineOnly(['zhangsan']);
     await stack.say('wmLive4', '退款一直没到账，你们是骗子吗');
     const { snapshot } = await stack.withAgent('wmLive4');
     const card = snapshot.handoff!;
