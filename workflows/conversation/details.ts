@@ -2,38 +2,13 @@
 // handed off, since when it waits, who serves it, the next deadline. Kept current with
 // setCurrentDetails (a query-able value, not a command, so recorded histories replay unchanged).
 import { setCurrentDetails } from '@temporalio/workflow';
+import labels from '../../domain/labels.json';
 import type { ConversationState } from './state';
 
-const STATES: Record<string, string> = {
-  bot: '机器人接待中',
-  confirming: '等待客户确认回答',
-  queued: '排队等待人工',
-  human: '人工服务中',
-  ticket: '工单跟进中',
-  closed: '已结束',
-};
-const REASONS: Record<string, string> = {
-  customer_request: '客户要求人工',
-  low_confidence: '机器人未理解',
-  repeated_question: '重复提问',
-  answer_rejected: '回答未解决',
-  negative_sentiment: '客户不满',
-  high_risk: '高风险',
-  vip: 'VIP',
-  agent_requested: '客服接入',
-  bot_unavailable: '机器人不可用',
-  follow_up: '人工后续',
-};
-const TIMERS: Record<string, string> = {
-  confirmation: '确认超时',
-  botIdle: '无消息关闭',
-  queueWaitSla: '排队时限',
-  firstResponseSla: '首次响应时限',
-  humanIdleNudge: '空闲提醒',
-  humanIdleClose: '空闲关闭',
-  ticketSla: '工单时限',
-  csat: '评价截止',
-};
+// The same Chinese labels as the workspace's (domain/labels.json), so both views say the same thing.
+const STATES: Record<string, string> = labels.states;
+const REASONS: Record<string, string> = labels.handoffReasons;
+const TIMERS: Record<string, string> = labels.timers;
 
 /** China Standard Time, as supervisors read it. */
 const clock = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(5, 19).replace('T', ' ');
