@@ -46,6 +46,11 @@ const flags = z.object({
   'growth-rate': z.coerce.number().positive().default(3),
   'memory-rate': z.coerce.number().positive().optional(),
   keep: z.boolean().default(false),
+  /** The local embedding server, as `npm start` runs it; `--embeddings false`: lexical retrieval only. */
+  embeddings: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .default(true)
+    .transform((value) => value === true || value === 'true'),
   out: z.string().optional(),
   'sandbox-url': z.url().optional(),
   'temporal-address': z.string().optional(),
@@ -72,7 +77,14 @@ function parseFlags(argv: string[]): z.infer<typeof flags> {
 }
 
 export interface BenchResult {
-  machine: { cores: number; loadBefore: string; loadAfter: string; backend: string; node: string };
+  machine: {
+    cores: number;
+    loadBefore: string;
+    loadAfter: string;
+    backend: string;
+    retrieval: 'hybrid' | 'lexical';
+    node: string;
+  };
   floor?: { sustainedMsgPerS: number; p50Ms: number; p99Ms: number; atMsgPerS: number };
   product?: { sustainedMsgPerS: number; p50Ms: number; p99Ms: number; atMsgPerS: number };
   ratio?: number;
@@ -116,6 +128,7 @@ async function main(): Promise<void> {
       loadBefore: load(),
       loadAfter: '',
       backend: options.backend,
+      retrieval: options.embeddings ? 'hybrid' : 'lexical',
       node: process.version,
     },
     durationS: 0,
@@ -141,9 +154,9 @@ async function main(): Promise<void> {
     await ensureTools();
     await ensureStoreTools(options.backend);
     note(
-      `▸ starting the stack (FerretDB on ${options.backend}, Temporal on SQLite) in ${path.relative(process.cwd(), dir)}`,
+      `▸ starting the stack (FerretDB on ${options.backend}, Temporal on SQLite, ${options.embeddings ? 'the local embedding server' : 'no embeddings: lexical retrieval'}) in ${path.relative(process.cwd(), dir)}`,
     );
-    stack = await startBenchStack(dir, options.backend);
+    stack = await startBenchStack(dir, options.backend, { embeddings: options.embeddings });
     await stack.startApp({ database: 'bench_rates' });
     sandboxUrl = stack.sandboxUrl;
     temporalAddress = stack.temporalAddress;

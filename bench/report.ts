@@ -8,7 +8,7 @@ const row = (cells: (string | number)[], widths: number[]) =>
 export function printReport(r: BenchResult): void {
   const out: string[] = [];
   out.push(
-    `machine: ${r.machine.cores} cores, node ${r.machine.node}, store FerretDB on ${r.machine.backend}; ` +
+    `machine: ${r.machine.cores} cores, node ${r.machine.node}, store FerretDB on ${r.machine.backend}, ${r.machine.retrieval} retrieval; ` +
       `load average ${r.machine.loadBefore} → ${r.machine.loadAfter}; ${r.durationS} s`,
   );
   if (r.steps) {

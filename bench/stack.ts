@@ -6,7 +6,7 @@
 // bench folder.
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort, spawnService, startTemporal, type Service } from '../dev/services';
+import { freePort, spawnService, startEmbeddingServer, startTemporal, type Service } from '../dev/services';
 import { ROOT } from '../dev/tools';
 import { sandboxDevCredentials as dev } from '../wecom/sandbox/devCredentials';
 import { startLocalStore, type StoreBackend } from '../dev/store';
@@ -66,7 +66,20 @@ export const BASE_SETTINGS = {
   botIdleCloseMs: 3 * 3600_000,
 };
 
-export async function startBenchStack(dir: string, backend: StoreBackend): Promise<BenchStack> {
+export interface BenchStackOptions {
+  /**
+   * The local embedding server, as `npm start` runs it (the bot's hybrid retrieval: one embedding
+   * call per customer turn). Off, the bot retrieves lexically (the fault tests, which measure
+   * delivery, not understanding).
+   */
+  embeddings?: boolean;
+}
+
+export async function startBenchStack(
+  dir: string,
+  backend: StoreBackend,
+  stackOptions: BenchStackOptions = {},
+): Promise<BenchStack> {
   fs.mkdirSync(dir, { recursive: true });
   const log = (name: string) => ({ file: path.join(dir, `${name}.log`) });
   const store = await startLocalStore({
@@ -84,6 +97,9 @@ export async function startBenchStack(dir: string, backend: StoreBackend): Promi
     output: log('temporal'),
   };
   let temporal = await startTemporal(temporalOptions);
+  const embeddings = stackOptions.embeddings
+    ? await startEmbeddingServer({ port: await freePort(), output: log('embeddings') })
+    : undefined;
   const [apiPort, sandboxPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
@@ -132,6 +148,7 @@ export async function startBenchStack(dir: string, backend: StoreBackend): Promi
     workerMetricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     pids() {
       const pids: Record<string, number> = { temporal: temporal.child.pid!, sandbox: sandbox.child.pid! };
+      if (embeddings) pids.embeddings = embeddings.child.pid!;
       for (const service of store.services) pids[service.name] = service.child.pid!;
       for (const service of app) pids[service.name] = service.child.pid!;
       return pids;
@@ -154,6 +171,7 @@ export async function startBenchStack(dir: string, backend: StoreBackend): Promi
         WECOM_ENCODING_AES_KEY: dev.encodingAesKey,
         WECOM_API_BASE: sandboxUrl,
         CONVERSATION_SETTINGS: JSON.stringify(BASE_SETTINGS),
+        ...(embeddings ? { EMBEDDINGS_BASE_URL: embeddings.baseURL } : {}),
         ...options.env,
       };
       await startWorker();
@@ -182,6 +200,7 @@ export async function startBenchStack(dir: string, backend: StoreBackend): Promi
       stopping ??= (async () => {
         await stack.stopApp();
         await sandbox.stop();
+        await embeddings?.stop();
         await temporal.stop();
         await store.stop();
       })();
