@@ -24,6 +24,7 @@ import {
 } from '../workflows/conversationContract';
 import { CsOpenKfId, CsState } from '../workflows/searchAttributes';
 import { stepSpan } from '../tracing/spans';
+import { SessionDirectory } from './sessionDirectory';
 
 export interface SessionDeps {
   temporal: Client;
@@ -32,6 +33,8 @@ export interface SessionDeps {
   settings: ConversationSettings;
   /** Service levels a new conversation starts with (it keeps them for its whole life). */
   serviceLevels?: ServiceLevels;
+  /** Where this worker last routed each customer (one per worker by default). */
+  directory?: SessionDirectory;
 }
 
 const startsConversation = (message: InboundMessage) =>
@@ -39,12 +42,17 @@ const startsConversation = (message: InboundMessage) =>
 
 export function customerSessions(deps: SessionDeps) {
   const { temporal } = deps;
+  const directory = deps.directory ?? new SessionDirectory();
 
   /**
    * The customer (created on first contact): their current session and what a new one needs. Where
-   * they came in (enter_session's scene and scene_param) joins their tags in the same write.
+   * they came in (enter_session's scene and scene_param) joins their tags in the same write. First
+   * contact is an insert, which stays flat as customers grow; only a returning customer is looked
+   * up (a scan on FerretDB), once per conversation when the directory knows them.
    */
   async function currentCustomer(openKfId: string, externalUserId: string, entered: string[]) {
+    const first = { openKfId, externalUserId, session: 1, tier: DEFAULT_TIER, tags: withinTagLimit(entered) };
+    if ((await insertOnce(CustomerModel, [first])).length === 1) return { session: 1, profile: profileOf(first) };
     const customer = await CustomerModel.findOneAndUpdate(
       { openKfId, externalUserId },
       entered.length > 0
@@ -125,6 +133,7 @@ export function customerSessions(deps: SessionDeps) {
             { key: CsOpenKfId, value: openKfId },
           ],
         });
+        directory.set(openKfId, externalUserId, session);
         return workflowId;
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -168,6 +177,16 @@ export function customerSessions(deps: SessionDeps) {
     const entered = messages.flatMap((m) =>
       m.event?.type === 'enter_session' ? sceneTags(m.event.scene, m.event.sceneParam) : [],
     );
+    const known = entered.length === 0 ? directory.get(openKfId, externalUserId) : undefined;
+    if (known !== undefined && !messages.some((m) => parseMenuId(m.menuId)?.menu === 'survey')) {
+      // A customer this worker routed before: their session receives it unless it has finished.
+      const conversationId = conversationWorkflowId(openKfId, externalUserId, known);
+      if (await signalOnly(conversationId, messages)) {
+        await storeInbound(openKfId, externalUserId, conversationId, messages);
+        return conversationId;
+      }
+      directory.forget(openKfId, externalUserId);
+    }
     const { session, profile } = await currentCustomer(openKfId, externalUserId, entered);
     // A survey click belongs to the session that asked, running or not; it never starts one.
     const surveys = messages.filter((m) => parseMenuId(m.menuId)?.menu === 'survey');
@@ -189,7 +208,7 @@ export function customerSessions(deps: SessionDeps) {
     } else {
       // Events for a session that no longer runs (a late msg_send_fail) drive nothing, but
       // stay in the transcript.
-      await signalOnly(conversationId, rest);
+      if (await signalOnly(conversationId, rest)) directory.set(openKfId, externalUserId, session);
     }
     await storeInbound(openKfId, externalUserId, conversationId, rest);
     return conversationId;

@@ -7,11 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createInboxActivities, type SyncedPage } from '../../activities/inbox';
+import { CustomerModel } from '../../db/models/customer';
 import { KfAccountModel } from '../../db/models/kfAccount';
 import { MessageModel } from '../../db/models/message';
 import { conversationSettings } from '../../domain/conversationSettings';
 import { WecomClient } from '../../wecom/client';
-import { kfInboxWorkflowId } from '../../workflows/conversationContract';
+import { conversationWorkflowId, kfInboxWorkflowId } from '../../workflows/conversationContract';
 import { startSandbox, sandboxCredentials } from '../support/sandbox';
 import { connectTestMongo, dropTestMongo, temporalClient, uniqueTaskQueue } from '../support/servers';
 import { startStack, type Stack } from '../support/stack';
@@ -71,6 +72,44 @@ describe('kf inbox', () => {
     assert.equal(account?.cursorResets, 1);
     assert.equal(account?.syncFailingSince, undefined, 'syncing is healthy again');
     assert.equal((await fetch(`${stack.apiUrl}/healthz`)).status, 200);
+  });
+
+  it("a follow-up goes to the session this worker routed the customer to; once it has finished, the customer's record decides", async () => {
+    const customer = 'wmDirectory';
+    const conversationOf = async (text: string) =>
+      (await stack.until(
+        `"${text}" stored`,
+        () => MessageModel.findOne({ externalUserId: customer, text }).lean(),
+        (m) => m !== null,
+      ))!.conversationId;
+    await stack.say(customer, '运费怎么算');
+    await stack.until(
+      'the first answer',
+      () => answers(customer),
+      (m) => m.length === 1,
+    );
+    const first = conversationWorkflowId(stack.openKfId, customer, 1);
+    assert.equal(await conversationOf('运费怎么算'), first);
+
+    // The record now names another session: the follow-up is not looked up, it goes where it went.
+    await CustomerModel.updateOne({ openKfId: stack.openKfId, externalUserId: customer }, { $set: { session: 5 } });
+    await stack.say(customer, '怎么开发票');
+    await stack.until(
+      'the follow-up answered',
+      () => answers(customer),
+      (m) => m.length === 2,
+    );
+    assert.equal(await conversationOf('怎么开发票'), first);
+
+    // That session finishes: the next message reads the record and opens the session it names.
+    await stack.client.workflow.getHandle(first).terminate('finished for the test');
+    await stack.say(customer, '保修期多久');
+    await stack.until(
+      'answered by the next session',
+      () => answers(customer),
+      (m) => m.length === 3,
+    );
+    assert.equal(await conversationOf('保修期多久'), conversationWorkflowId(stack.openKfId, customer, 5));
   });
 
   it('an inbox that cannot sync for minutes makes /healthz unhealthy, naming the account', async () => {
