@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseKeyRing } from '../temporal/keyRing';
-import { conversationSettings } from '../domain/conversationSettings';
+import { parseConversationSettings } from './conversationSettings';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 export const DEFAULT_KB_FILE = path.join(REPO_ROOT, 'kb', 'demo-faq.json');
@@ -188,7 +188,7 @@ const fields = z.object({
       }),
   ),
 
-  /** JSON overriding the conversation timers and limits of domain/conversationSettings.ts. */
+  /** JSON overriding the conversation timers and limits of domain/conversationSettings.ts (checked in config/). */
   CONVERSATION_SETTINGS: z.preprocess(
     blankToUndefined,
     z
@@ -196,7 +196,7 @@ const fields = z.object({
       .optional()
       .transform((text, ctx) => {
         try {
-          return conversationSettings(text ? JSON.parse(text) : {});
+          return parseConversationSettings(text ? JSON.parse(text) : {});
         } catch (error) {
           const detail =
             error instanceof z.ZodError

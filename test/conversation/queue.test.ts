@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { parseServiceLevels, type ServiceLevels } from '../../domain/serviceLevels';
+import { parseServiceLevels } from '../../config/serviceLevels';
+import type { ServiceLevels } from '../../domain/serviceLevels';
 import { agentReplyUpdate, resolveUpdate } from '../../workflows/conversationContract';
 import { dispatcherWorkflowId, queueQuery } from '../../workflows/dispatcherContract';
 import {

@@ -14,7 +14,7 @@ import { rowsFromCsv, rowsFromJson } from '../../customers/importRows';
 import { CustomerModel } from '../../db/models/customer';
 import { EventModel } from '../../db/models/event';
 import { KfAccountModel } from '../../db/models/kfAccount';
-import { parseServiceLevels } from '../../domain/serviceLevels';
+import { parseServiceLevels } from '../../config/serviceLevels';
 import { connectTestMongo, dropTestMongo } from '../support/servers';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -16,7 +16,7 @@ import {
   tiersOf,
   withinTagLimit,
 } from '../../domain/customerProfile';
-import { parseServiceLevels } from '../../domain/serviceLevels';
+import { parseServiceLevels } from '../../config/serviceLevels';
 
 const levels = parseServiceLevels({ tiers: { normal: {}, vip: {}, svip: {} } });
 

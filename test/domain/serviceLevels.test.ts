@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { calendarOf, levelOf, parseServiceLevels, type ServiceLevels } from '../../domain/serviceLevels';
+import { parseServiceLevels } from '../../config/serviceLevels';
+import { calendarOf, levelOf, type ServiceLevels } from '../../domain/serviceLevels';
 
 const shipped = parseServiceLevels(
   JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../kb/service-levels.json'), 'utf8')),

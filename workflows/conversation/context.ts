@@ -3,7 +3,7 @@
 // them, for a decision to close and for a due continue-as-new, so no phase can sleep through an
 // agent's request or run the history into Temporal's limit.
 import { condition, workflowInfo } from '@temporalio/workflow';
-import { conversationSettingsSchema } from '../../domain/conversationSettings';
+import { conversationSettings } from '../../domain/conversationSettings';
 import type { SlaKind } from '../../domain/conversationEvents';
 import { defaultPolicyConfig, type PolicyConfig } from '../../domain/policy';
 import { noServiceLevels } from '../../domain/serviceLevels';
@@ -39,7 +39,7 @@ export class Conversation {
   readonly messageTraces = new WeakMap<InboundMessage, Trace>();
 
   constructor(input: ConversationInput, carried?: Carried) {
-    const settings = conversationSettingsSchema.parse(input.settings);
+    const settings = conversationSettings(input.settings);
     this.state = new ConversationState(
       {
         conversationId: workflowInfo().workflowId,
