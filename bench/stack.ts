@@ -10,6 +10,7 @@ import { freePort, spawnService, startEmbeddingServer, startTemporal, type Servi
 import { ROOT } from '../dev/tools';
 import { sandboxDevCredentials as dev } from '../wecom/sandbox/devCredentials';
 import { startLocalStore, type StoreBackend } from '../dev/store';
+import { workerEnv } from '../worker/allocator';
 
 export interface AppOptions {
   /** The MongoDB database the api and worker use (a fresh name starts from an empty store). */
@@ -127,7 +128,7 @@ export async function startBenchStack(
   let workerNodeOptions: string | undefined;
   let stopping: Promise<void> | undefined;
   const startWorker = async () => {
-    const worker = node('worker', 'worker/main.ts', appEnv, workerNodeOptions);
+    const worker = node('worker', 'worker/main.ts', workerEnv(appEnv), workerNodeOptions);
     app = [worker, ...app.filter((service) => service.name !== 'worker')];
     await waitForHttp(`http://127.0.0.1:${metricsPort}/healthz`, 'worker');
   };

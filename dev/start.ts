@@ -15,6 +15,7 @@ import { onShutdown } from './lifeline';
 import { isPortFree, spawnService, startEmbeddingServer, startTemporal, type Service } from './services';
 import { startLocalStore, storeBackend } from './store';
 import { DATA_DIR, ROOT } from './tools';
+import { workerEnv } from '../worker/allocator';
 
 const services: Service[] = [];
 let stopping = false;
@@ -164,7 +165,7 @@ async function main(): Promise<void> {
   }
 
   let done = step('starting the worker');
-  startNodeService('worker', 'worker/main.ts', env);
+  startNodeService('worker', 'worker/main.ts', workerEnv(env));
   await waitForHttp(`http://127.0.0.1:${config.WORKER_METRICS_PORT}/healthz`, 'worker');
   done();
   done = step('starting the api');

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { configKeys, loadConfig } from '../../config/env';
+import { WORKER_GLIBC_TUNABLES, workerEnv } from '../../worker/allocator';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
@@ -193,5 +194,11 @@ describe('docker-compose.yml', () => {
       assert.ok(fs.existsSync(path.join(ROOT, dir)), `${dir} exists`);
     }
     assert.ok(fs.existsSync(path.join(ROOT, 'kb', 'demo-faq.json')));
+  });
+
+  it("the image runs the worker with glibc's malloc tuned as npm start does (worker/allocator.ts)", () => {
+    assert.match(read('Dockerfile'), new RegExp(`^ENV GLIBC_TUNABLES=${WORKER_GLIBC_TUNABLES}$`, 'm'));
+    assert.equal(workerEnv({}).GLIBC_TUNABLES, WORKER_GLIBC_TUNABLES);
+    assert.equal(workerEnv({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }).GLIBC_TUNABLES, 'glibc.malloc.arena_max=2');
   });
 });
