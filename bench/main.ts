@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { onShutdown } from '../dev/lifeline';
 import { ensureStoreTools } from '../dev/store';
 import { ensureTools } from '../dev/setup';
+import { freePort } from '../dev/services';
 import { DATA_DIR } from '../dev/tools';
 import { kfInboxWorkflowId } from '../workflows/conversationContract';
 import type { floorInboxWorkflow } from '../workflows/floor';
@@ -94,6 +95,7 @@ export interface BenchResult {
   profile?: Awaited<ReturnType<typeof profileTurns>>;
   memoryPerConversationKb?: Record<string, number>;
   memory?: MemoryPoint[];
+  floorHeapPerConversationKb?: number;
   floorMemoryPerConversationKb?: number;
   growth?: Record<string, number>;
   growthDetail?: GrowthPoint[];
@@ -307,10 +309,12 @@ async function main(): Promise<void> {
     if (only.has('memory') && stack) {
       const largest = Math.max(...memoryCounts);
       note(`▸ memory: worker RSS per cached open conversation at ${memoryCounts.join(', ')} open conversations`);
+      // The inspector lets the phase collect the worker's garbage before each reading (bench/heap.ts).
+      const inspectorPort = await freePort();
       await stack.startApp({
         database: 'bench_memory',
         env: { WORKER_MAX_CACHED_WORKFLOWS: String(largest + Math.min(...memoryCounts) + 1000) },
-        workerNodeOptions: '--max-old-space-size=16384',
+        workerNodeOptions: `--max-old-space-size=16384 --inspect=127.0.0.1:${inspectorPort}`,
       });
       const openRate = options['memory-rate'] ?? Math.max(2, Math.floor((result.product?.sustainedMsgPerS ?? 5) * 0.8));
       const measured = await measureMemory({
@@ -321,6 +325,7 @@ async function main(): Promise<void> {
         counts: memoryCounts,
         ratePerS: openRate,
         workerPid: () => stack!.pids().worker!,
+        inspectorPort,
         metricsUrl: stack.workerMetricsUrl,
         apiMetricsUrl: `${stack.apiUrl}/metrics`,
         runId,
@@ -336,6 +341,8 @@ async function main(): Promise<void> {
       });
       result.memory = measured.points;
       result.floorMemoryPerConversationKb = measured.floorKbPerConversation;
+      if (measured.floorHeapKbPerConversation !== undefined)
+        result.floorHeapPerConversationKb = measured.floorHeapKbPerConversation;
       result.memoryPerConversationKb = Object.fromEntries(
         result.memory.map((p) => [String(p.openConversations), p.kbPerConversation]),
       );

@@ -3,11 +3,16 @@
 // customer writes once and is answered; the conversation stays open) until each count is reached.
 // Resident memory delta ÷ conversations, with the worker's own cache size read from its metrics.
 import { rssBytes } from './procStats';
+import { collectGarbage } from './heap';
 import { openConversations } from './traffic';
 
 export interface MemoryPoint {
   openConversations: number;
   rssMb: number;
+  /** The worker's JS heap in use after a full collection (with the inspector), MB. */
+  heapMb?: number;
+  /** Of which per conversation: (heap − the baseline's heap) ÷ conversations. */
+  heapKbPerConversation?: number;
   cachedWorkflows: number | undefined;
   kbPerConversation: number;
   /** How long the api's /metrics took with this many open conversations. */
@@ -25,6 +30,13 @@ async function cachedWorkflows(metricsUrl: string): Promise<number | undefined> 
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5000));
 
+/** The worker's resident memory (and JS heap) once its garbage is collected, when it can be. */
+async function reading(pid: number, inspectorPort: number | undefined): Promise<{ rss: number; heap?: number }> {
+  await settle();
+  const heap = inspectorPort === undefined ? undefined : await collectGarbage(inspectorPort);
+  return { rss: rssBytes(pid), ...(heap === undefined ? {} : { heap }) };
+}
+
 export async function measureMemory(options: {
   sandboxUrl: string;
   openKfId: string;
@@ -34,27 +46,36 @@ export async function measureMemory(options: {
   counts: number[];
   ratePerS: number;
   workerPid: () => number;
+  /** The worker's inspector port: readings after a full garbage collection. */
+  inspectorPort?: number;
   metricsUrl: string;
   apiMetricsUrl: string;
   runId: string;
   onProgress(line: string): void;
   /** Each figure as soon as it is known (a long run may be stopped before the last). */
   onFigure?(floorKbPerConversation: number, points: MemoryPoint[]): void;
-}): Promise<{ floorKbPerConversation: number; points: MemoryPoint[] }> {
+}): Promise<{ floorKbPerConversation: number; floorHeapKbPerConversation?: number; points: MemoryPoint[] }> {
   const customer = (i: number) => `${options.runId}mem${i}`;
   const warmUp = Array.from({ length: 20 }, (_, i) => `${options.runId}warm${i}`);
   await openConversations(options.sandboxUrl, options.openKfId, warmUp, 5, options.onProgress);
   await openConversations(options.sandboxUrl, options.floorKfId, warmUp, 5, options.onProgress);
-  await settle();
-  const beforeFloor = rssBytes(options.workerPid());
+  const before = await reading(options.workerPid(), options.inspectorPort);
+  const beforeFloor = before.rss;
   const floorCustomers = Array.from({ length: options.floorCount }, (_, i) => `${options.runId}fmem${i}`);
   await openConversations(options.sandboxUrl, options.floorKfId, floorCustomers, 15, (line) =>
     options.onProgress(`memory, floor → ${options.floorCount}: ${line}`),
   );
-  await settle();
-  const baseline = rssBytes(options.workerPid());
+  const base = await reading(options.workerPid(), options.inspectorPort);
+  const baseline = base.rss;
   const floorKbPerConversation = Math.round((baseline - beforeFloor) / 1024 / options.floorCount);
-  options.onProgress(`memory: floor, ${options.floorCount} open echo workflows: ${floorKbPerConversation} KB each`);
+  const floorHeapKb =
+    base.heap === undefined || before.heap === undefined
+      ? undefined
+      : Math.round((base.heap - before.heap) / 1024 / options.floorCount);
+  options.onProgress(
+    `memory: floor, ${options.floorCount} open echo workflows: ${floorKbPerConversation} KB each` +
+      (floorHeapKb === undefined ? '' : ` (JS heap ${floorHeapKb} KB each after a full collection)`),
+  );
   const points: MemoryPoint[] = [];
   options.onFigure?.(floorKbPerConversation, points);
   let open = 0;
@@ -64,8 +85,7 @@ export async function measureMemory(options: {
       options.onProgress(`memory → ${count}: ${line}`),
     );
     open = count;
-    await settle();
-    const rss = rssBytes(options.workerPid());
+    const { rss, heap } = await reading(options.workerPid(), options.inspectorPort);
     const scrapeStarted = Date.now();
     await fetch(options.apiMetricsUrl).then((res) => res.text());
     points.push({
@@ -74,11 +94,19 @@ export async function measureMemory(options: {
       rssMb: Math.round(rss / 2 ** 20),
       cachedWorkflows: await cachedWorkflows(options.metricsUrl),
       kbPerConversation: Math.round((rss - baseline) / 1024 / count),
+      ...(heap === undefined || base.heap === undefined
+        ? {}
+        : { heapMb: Math.round(heap / 2 ** 20), heapKbPerConversation: Math.round((heap - base.heap) / 1024 / count) }),
     });
     options.onFigure?.(floorKbPerConversation, points);
     options.onProgress(
-      `memory: ${count} open (${opened.answered}/${opened.offered} answered), worker RSS ${Math.round(rss / 2 ** 20)} MB`,
+      `memory: ${count} open (${opened.answered}/${opened.offered} answered), worker RSS ${Math.round(rss / 2 ** 20)} MB` +
+        (heap === undefined ? '' : `, JS heap ${Math.round(heap / 2 ** 20)} MB after a full collection`),
     );
   }
-  return { floorKbPerConversation, points };
+  return {
+    floorKbPerConversation,
+    ...(floorHeapKb === undefined ? {} : { floorHeapKbPerConversation: floorHeapKb }),
+    points,
+  };
 }

@@ -66,10 +66,17 @@ export function printReport(r: BenchResult): void {
   }
   if (r.memory) {
     out.push('', 'worker memory per cached open conversation');
-    out.push(`  floor (echo workflows): ${r.floorMemoryPerConversationKb} KB each`);
+    out.push(
+      `  floor (echo workflows): ${r.floorMemoryPerConversationKb} KB each` +
+        (r.floorHeapPerConversationKb === undefined ? '' : ` (JS heap ${r.floorHeapPerConversationKb} KB)`),
+    );
     for (const p of r.memory) {
       out.push(
-        `  ${p.openConversations} open: RSS ${p.rssMb} MB, ${p.cachedWorkflows ?? '?'} cached, ${p.kbPerConversation} KB each, api /metrics in ${p.metricsScrapeMs} ms`,
+        `  ${p.openConversations} open: RSS ${p.rssMb} MB, ${p.cachedWorkflows ?? '?'} cached, ${p.kbPerConversation} KB each` +
+          (p.heapKbPerConversation === undefined
+            ? ''
+            : ` (JS heap ${p.heapMb} MB, ${p.heapKbPerConversation} KB each)`) +
+          `, api /metrics in ${p.metricsScrapeMs} ms`,
       );
     }
   }

@@ -24,10 +24,17 @@ export const QUESTIONS = [
   'App在哪里下载？',
 ];
 const asked = new Map<string, number>();
+let serial = 0;
+/**
+ * The customer's next question, with a number of its own: real customers seldom write the same
+ * text twice, and the worker keeps recent turns' vectors by text, so without it every turn after
+ * the first few would skip its embedding call. (A number changes neither the entry found nor the
+ * policy's reading: checked against the demo KB.)
+ */
 function nextQuestion(customer: string): string {
   const n = asked.get(customer) ?? customer.length;
   asked.set(customer, n + 1);
-  return QUESTIONS[n % QUESTIONS.length]!;
+  return `${QUESTIONS[n % QUESTIONS.length]!} ${++serial}`;
 }
 
 export interface Phase {
