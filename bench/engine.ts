@@ -130,6 +130,10 @@ async function measure(name: string, kb: KnowledgeBase, rounds: number, embeddin
   // The worker keeps the previous turns' vectors in memory (bot/understander.ts).
   const recentTurns = ['退款多久到账', '怎么查物流'];
   const recentVectors = await client.embed(recentTurns.map(textForEmbedding), 'query');
+  // They were this conversation's turns: the worker understood each with its vector in its turn.
+  recentTurns.forEach((turn, i) =>
+    engine.understand(turn, recentTurns.slice(0, i), recentVectors[i], recentVectors.slice(0, i)),
+  );
   const turn = async (message: string, recent: string[]) => {
     const t0 = process.hrtime.bigint();
     // The same call the worker makes per turn (no cache for customer messages).

@@ -59,9 +59,17 @@ const CANDIDATES = 3;
 /** Lexical candidates handed to the fusion: the dense side adds its own. */
 const LEXICAL_DEPTH = 8;
 
+type Candidates = { candidates: KbCandidate[]; nearestQuestion?: number };
+
 export class BotEngine {
   private readonly answers = new Map<string, string>();
   private readonly questions = new Map<string, string>();
+  /**
+   * A turn's candidates by its vector (the worker keeps the recent turns' vectors, the same objects
+   * turn after turn): an elliptical follow-up reads its previous turn's candidates from here instead
+   * of searching the KB a second time.
+   */
+  private readonly searched = new WeakMap<Float32Array, { text: string; found: Candidates }>();
 
   private constructor(
     private readonly retriever: Retriever,
@@ -111,10 +119,15 @@ export class BotEngine {
    * Hybrid when the message's embedding is given (and the KB's vectors were built), lexical
    * otherwise. The embedding is of textForEmbedding(message).
    */
-  private candidates(
-    text: string,
-    vector: Float32Array | undefined,
-  ): { candidates: KbCandidate[]; nearestQuestion?: number } {
+  private candidates(text: string, vector: Float32Array | undefined): Candidates {
+    const known = vector && this.searched.get(vector);
+    if (known && known.text === text) return known.found;
+    const found = this.search(text, vector);
+    if (vector) this.searched.set(vector, { text, found });
+    return found;
+  }
+
+  private search(text: string, vector: Float32Array | undefined): Candidates {
     const semantics = vector ? this.semantics : undefined;
     const answer = (c: Retrieved) => ({
       ...c,
@@ -200,7 +213,7 @@ export class BotEngine {
   ): KbCandidate[] | undefined {
     const previous = recentCustomerTurns.at(-1);
     if (previous === undefined || !detectFollowUp(text)) return undefined;
-    return this.candidates(normalizeText(previous), recentVectors.at(-1)).candidates;
+    return this.candidates(normalizeText(previous.slice(0, MAX_CHARS)), recentVectors.at(-1)).candidates;
   }
 
   /** The problem a request for a person also names, read lexically from the rest of the message. */
