@@ -152,7 +152,6 @@ describe('traces of a customer message', () => {
     'RunActivity:syncAndDeliver',
     'WeCom kf/sync_msg',
     'deliver to conversation',
-    'SignalWithStartWorkflow:conversation',
     'HandleSignal:inbound',
     'StartActivity:understand',
     'RunActivity:understand',
@@ -216,6 +215,7 @@ describe('traces of a customer message', () => {
     );
     // The first message also started the inbox (its cursor read) and the conversation (opened).
     const trace = await traceOfMessage('wmTraceA', traces, [
+      'SignalWithStartWorkflow:conversation',
       'StartActivity:loadInboxCursor',
       'StartActivity:openConversation',
     ]);
@@ -281,17 +281,15 @@ describe('traces of a customer message', () => {
       () => received('wmTraceA'),
       (n) => n > before,
     );
-    const trace = await traceOfMessage('wmTraceA', traces);
+    // The inbox knows the customer's session: a signal, no start.
+    const trace = await traceOfMessage('wmTraceA', traces, ['SignalWorkflow:inbound']);
     assert.equal(traces.size, 2, 'two messages, two traces');
 
     const callback = trace.one('POST /wecom/callback');
     assert.equal(callback.parentSpanId, '');
     const callbackSignal = trace.one('HandleSignal:kfCallback', trace.one('SignalWithStartWorkflow:kfInbox', callback));
     const sync = trace.one('RunActivity:syncAndDeliver', trace.one('StartActivity:syncAndDeliver', callbackSignal));
-    const toConversation = trace.one(
-      'SignalWithStartWorkflow:conversation',
-      trace.one('deliver to conversation', sync),
-    );
+    const toConversation = trace.one('SignalWorkflow:inbound', trace.one('deliver to conversation', sync));
     assert.equal(
       trace.one('deliver to conversation').attributes['cs.conversation_id'],
       firstConversationId,
