@@ -177,8 +177,10 @@ export function customerSessions(deps: SessionDeps) {
     const entered = messages.flatMap((m) =>
       m.event?.type === 'enter_session' ? sceneTags(m.event.scene, m.event.sceneParam) : [],
     );
+    // A survey click belongs to the session that asked, running or not; it never starts one.
+    const surveys = messages.filter((m) => parseMenuId(m.menuId)?.menu === 'survey');
     const known = entered.length === 0 ? directory.get(openKfId, externalUserId) : undefined;
-    if (known !== undefined && !messages.some((m) => parseMenuId(m.menuId)?.menu === 'survey')) {
+    if (known !== undefined && surveys.length === 0) {
       // A customer this worker routed before: their session receives it unless it has finished.
       const conversationId = conversationWorkflowId(openKfId, externalUserId, known);
       if (await signalOnly(conversationId, messages)) {
@@ -188,8 +190,6 @@ export function customerSessions(deps: SessionDeps) {
       directory.forget(openKfId, externalUserId);
     }
     const { session, profile } = await currentCustomer(openKfId, externalUserId, entered);
-    // A survey click belongs to the session that asked, running or not; it never starts one.
-    const surveys = messages.filter((m) => parseMenuId(m.menuId)?.menu === 'survey');
     for (const click of surveys) {
       const asked = parseMenuId(click.menuId);
       const target = conversationWorkflowId(
