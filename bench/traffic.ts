@@ -28,13 +28,14 @@ let serial = 0;
 /**
  * The customer's next question, with a number of its own: real customers seldom write the same
  * text twice, and the worker keeps recent turns' vectors by text, so without it every turn after
- * the first few would skip its embedding call. (A number changes neither the entry found nor the
- * policy's reading: checked against the demo KB.)
+ * the first few would skip its embedding call. Six digits, zero-padded: a number standing alone can
+ * be one the risk lexicon rightly hands to a person (110, 12315), a padded one never is (checked
+ * for the first 20,000 against the detectors), nor does it change the entry found.
  */
 function nextQuestion(customer: string): string {
   const n = asked.get(customer) ?? customer.length;
   asked.set(customer, n + 1);
-  return `${QUESTIONS[n % QUESTIONS.length]!} ${++serial}`;
+  return `${QUESTIONS[n % QUESTIONS.length]!} ${String(++serial).padStart(6, '0')}`;
 }
 
 export interface Phase {
