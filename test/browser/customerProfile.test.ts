@@ -79,20 +79,30 @@ describe('the customer profile in the workspace (Chromium)', () => {
     await agent.locator('#customer .chip.tag', { hasText: '老客户' }).waitFor();
     await agent.locator('.card .handoff', { hasText: '老客户' }).waitFor({ state: 'attached' });
     await input.fill('门锁用户');
+    // Someone else changes the profile while the agent types: the panel is drawn again (the live
+    // stream's `customer` event), and what the agent was typing stays in the box.
+    const elsewhere = await stack.api('PATCH', `/api/conversations/${encodeURIComponent(conversationId)}/customer`, {
+      add: ['回访'],
+    });
+    assert.equal(elsewhere.status, 200);
+    await agent.locator('#customer .chip.tag', { hasText: '回访' }).waitFor();
+    assert.equal(await input.inputValue(), '门锁用户', 'the typing survived the redraw');
     await agent.click('#customer .tag-form button[type=submit]');
     await agent.locator('#customer .chip.tag', { hasText: '门锁用户' }).waitFor();
-    assert.deepEqual(await tags(), ['老客户', '门锁用户']);
+    assert.deepEqual(await tags(), ['老客户', '回访', '门锁用户']);
+    assert.equal(await input.inputValue(), '', 'a saved tag leaves the box');
     await shot(agent, '1-tagged');
 
     await agent.click('#customer .chip.tag:has-text("门锁用户") .remove');
-    await stack.until('the tag removed', tags, (now) => now.length === 1);
+    await stack.until('the tag removed', tags, (now) => now.length === 2);
     await agent.locator('#customer .chip.tag', { hasText: '门锁用户' }).waitFor({ state: 'detached' });
-    assert.deepEqual(await tags(), ['老客户']);
+    assert.deepEqual(await tags(), ['老客户', '回访']);
 
     await input.fill('甲,乙');
     await input.press('Enter');
     await agent.locator('#customer .profile-error', { hasText: '标签不能包含' }).waitFor();
-    assert.deepEqual(await tags(), ['老客户'], 'refused');
+    assert.deepEqual(await tags(), ['老客户', '回访'], 'refused');
+    assert.equal(await input.inputValue(), '甲,乙', 'a refused tag is back in the box to be corrected');
 
     const supervisor = await signIn(browser, stack, 'supervisor01', { width: 1280, height: 800 });
     await openCustomerPanel(supervisor, stack, conversationId);

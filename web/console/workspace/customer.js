@@ -48,18 +48,21 @@ export function onCustomerChanged({ conversationId }) {
   if (shown?.conversationId === conversationId) void showCustomer(conversationId);
 }
 
+/** Saves a profile change; whether it was saved. */
 async function change(body) {
   const { conversationId } = shown;
   const error = $('#customer .profile-error');
   error.textContent = '';
   try {
     const changed = await api('PATCH', `/api/conversations/${encodeURIComponent(conversationId)}/customer`, body);
-    if (shown?.conversationId !== conversationId) return;
+    if (shown?.conversationId !== conversationId) return true;
     Object.assign(shown.customer, { tier: changed.tier, tags: changed.tags });
     draw();
     hooks.onChange(conversationId);
+    return true;
   } catch (failure) {
     if (shown?.conversationId === conversationId) $('#customer .profile-error').textContent = refusalText(failure);
+    return false;
   }
 }
 
@@ -67,6 +70,11 @@ async function change(body) {
 
 function draw() {
   const { customer } = shown;
+  // The panel is drawn again whenever the profile changes (this agent's change, then the live
+  // stream's news of it): what the agent is typing into the tag box meanwhile stays.
+  const typing = $('#customer .tag-form input');
+  const draft = typing?.value ?? '';
+  const focused = typing !== null && typing === document.activeElement;
   const profile = make('dl', undefined, 'profile');
   for (const [term, value] of [
     ['昵称', customer.nickname ?? '—'],
@@ -81,13 +89,14 @@ function draw() {
   $('#customer').replaceChildren(
     make('h3', '客户资料'),
     profile,
-    tagForm(),
+    tagForm(draft),
     make('p', '', 'profile-error error'),
     make('h3', '历史会话'),
     sessionList(customer.sessions),
     make('h3', '工单'),
     ticketList(customer.tickets),
   );
+  if (focused) $('#customer .tag-form input').focus();
 }
 
 function tierControl(tier) {
@@ -121,9 +130,10 @@ function tagChips(tags) {
   return list;
 }
 
-function tagForm() {
+function tagForm(draft) {
   const form = make('form', undefined, 'tag-form');
   const input = make('input');
+  input.value = draft;
   input.name = 'tag';
   input.maxLength = MAX_TAG_CHARS;
   input.placeholder = '添加标签，如：老客户';
@@ -134,7 +144,13 @@ function tagForm() {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const tag = input.value.trim();
-    if (tag) void change({ add: [tag] });
+    if (!tag) return;
+    input.value = ''; // the next tag can be typed while this one is saved
+    void change({ add: [tag] }).then((saved) => {
+      // Refused: back in the box to be corrected, unless something else was typed since.
+      const box = $('#customer .tag-form input');
+      if (!saved && box && !box.value) box.value = tag;
+    });
   });
   return form;
 }
