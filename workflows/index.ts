@@ -14,21 +14,24 @@ import type * as SlotReaper from './slotReaper';
 import type * as LegacyConversation from './legacy/conversationWorkflow';
 import type * as LegacyKfInbox from './legacy/kfInboxWorkflow';
 
-export const conversation: typeof Conversation.conversation = (...args) =>
-  (require('./conversation') as typeof Conversation).conversation(...args);
-export const dispatcher: typeof Dispatcher.dispatcher = (...args) =>
-  (require('./dispatcher') as typeof Dispatcher).dispatcher(...args);
-export const echoWorkflow: typeof Echo.echoWorkflow = (...args) =>
-  (require('./echo') as typeof Echo).echoWorkflow(...args);
-export const floorEchoWorkflow: typeof Floor.floorEchoWorkflow = (...args) =>
-  (require('./floor') as typeof Floor).floorEchoWorkflow(...args);
-export const floorInboxWorkflow: typeof Floor.floorInboxWorkflow = (...args) =>
-  (require('./floor') as typeof Floor).floorInboxWorkflow(...args);
-export const kfInbox: typeof KfInbox.kfInbox = (...args) => (require('./kfInbox') as typeof KfInbox).kfInbox(...args);
-export const slotReaper: typeof SlotReaper.slotReaper = (...args) =>
-  (require('./slotReaper') as typeof SlotReaper).slotReaper(...args);
+/** A workflow function that requires its module (`load`) when a run calls it. */
+function lazily<M, K extends keyof M>(load: () => M, name: K): M[K] {
+  return ((...args: unknown[]) => (load()[name] as (...args: unknown[]) => unknown)(...args)) as M[K];
+}
+
+export const conversation = lazily(() => require('./conversation') as typeof Conversation, 'conversation');
+export const dispatcher = lazily(() => require('./dispatcher') as typeof Dispatcher, 'dispatcher');
+export const echoWorkflow = lazily(() => require('./echo') as typeof Echo, 'echoWorkflow');
+export const floorEchoWorkflow = lazily(() => require('./floor') as typeof Floor, 'floorEchoWorkflow');
+export const floorInboxWorkflow = lazily(() => require('./floor') as typeof Floor, 'floorInboxWorkflow');
+export const kfInbox = lazily(() => require('./kfInbox') as typeof KfInbox, 'kfInbox');
+export const slotReaper = lazily(() => require('./slotReaper') as typeof SlotReaper, 'slotReaper');
 // The first versions, kept while runs started on them finish or move over.
-export const conversationWorkflow: typeof LegacyConversation.conversationWorkflow = (...args) =>
-  (require('./legacy/conversationWorkflow') as typeof LegacyConversation).conversationWorkflow(...args);
-export const kfInboxWorkflow: typeof LegacyKfInbox.kfInboxWorkflow = (...args) =>
-  (require('./legacy/kfInboxWorkflow') as typeof LegacyKfInbox).kfInboxWorkflow(...args);
+export const conversationWorkflow = lazily(
+  () => require('./legacy/conversationWorkflow') as typeof LegacyConversation,
+  'conversationWorkflow',
+);
+export const kfInboxWorkflow = lazily(
+  () => require('./legacy/kfInboxWorkflow') as typeof LegacyKfInbox,
+  'kfInboxWorkflow',
+);
