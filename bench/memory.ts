@@ -60,14 +60,12 @@ export async function measureMemory(options: {
   await openConversations(options.sandboxUrl, options.openKfId, warmUp, 5, options.onProgress);
   await openConversations(options.sandboxUrl, options.floorKfId, warmUp, 5, options.onProgress);
   const before = await reading(options.workerPid(), options.inspectorPort);
-  const beforeFloor = before.rss;
   const floorCustomers = Array.from({ length: options.floorCount }, (_, i) => `${options.runId}fmem${i}`);
   await openConversations(options.sandboxUrl, options.floorKfId, floorCustomers, 15, (line) =>
     options.onProgress(`memory, floor → ${options.floorCount}: ${line}`),
   );
   const base = await reading(options.workerPid(), options.inspectorPort);
-  const baseline = base.rss;
-  const floorKbPerConversation = Math.round((baseline - beforeFloor) / 1024 / options.floorCount);
+  const floorKbPerConversation = Math.round((base.rss - before.rss) / 1024 / options.floorCount);
   const floorHeapKb =
     base.heap === undefined || before.heap === undefined
       ? undefined
@@ -93,7 +91,7 @@ export async function measureMemory(options: {
       openConversations: count,
       rssMb: Math.round(rss / 2 ** 20),
       cachedWorkflows: await cachedWorkflows(options.metricsUrl),
-      kbPerConversation: Math.round((rss - baseline) / 1024 / count),
+      kbPerConversation: Math.round((rss - base.rss) / 1024 / count),
       ...(heap === undefined || base.heap === undefined
         ? {}
         : { heapMb: Math.round(heap / 2 ** 20), heapKbPerConversation: Math.round((heap - base.heap) / 1024 / count) }),

