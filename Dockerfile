@@ -2,7 +2,7 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
-# glibc's malloc with a fixed mmap threshold: the worker's memory follows what it holds (worker/allocator.ts).
+# glibc's malloc with a fixed mmap threshold: the worker's memory follows what it holds (worker/launch.ts).
 ENV GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072
 COPY package.json package-lock.json ./
 # tsx stays in the image: the processes run their TypeScript entry points directly.

@@ -1,7 +1,9 @@
 // A full garbage collection in another Node process, through its inspector (the worker of the
 // memory phase is started with --inspect on a port of its own), so that its resident memory is
 // read without the garbage a busy heap carries until V8 gets round to it. Without it, two readings
-// of the same worker minutes apart differed by half. The Chrome DevTools protocol goes over a
+// of the same worker minutes apart differed by half. The worker's workflows run in worker threads
+// (each its own V8 isolate), which the inspector reaches through its NodeWorker domain: each
+// thread's garbage is collected and its heap read too. The Chrome DevTools protocol goes over a
 // WebSocket, which Node 20 has only behind a flag: a short child process does the talking.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -13,25 +15,57 @@ const [port] = process.argv.slice(1);
 const targets = await (await fetch('http://127.0.0.1:' + port + '/json/list')).json();
 const socket = new WebSocket(targets[0].webSocketDebuggerUrl);
 await new Promise((resolve, reject) => { socket.onopen = resolve; socket.onerror = reject; });
-const call = (id, method) => new Promise((resolve) => {
-  socket.addEventListener('message', (event) => {
-    const reply = JSON.parse(event.data);
-    if (reply.id === id) resolve(reply.result);
-  });
-  socket.send(JSON.stringify({ id, method }));
+const waiting = new Map();
+const threads = [];
+let next = 1;
+socket.addEventListener('message', (event) => {
+  const message = JSON.parse(event.data);
+  if (message.method === 'NodeWorker.attachedToWorker') threads.push(message.params.sessionId);
+  if (message.method === 'NodeWorker.receivedMessageFromWorker') {
+    const reply = JSON.parse(message.params.message);
+    waiting.get(message.params.sessionId + ':' + reply.id)?.(reply.result);
+  }
+  if (message.id !== undefined) waiting.get(':' + message.id)?.(message.result);
 });
-await call(1, 'HeapProfiler.collectGarbage');
-const heap = await call(2, 'Runtime.getHeapUsage');
-process.stdout.write(JSON.stringify(heap));
+const call = (method, params = {}) => new Promise((resolve) => {
+  const id = next++;
+  waiting.set(':' + id, resolve);
+  socket.send(JSON.stringify({ id, method, params }));
+});
+const callThread = (sessionId, method) => new Promise((resolve) => {
+  const id = next++;
+  waiting.set(sessionId + ':' + id, resolve);
+  call('NodeWorker.sendMessageToWorker', { sessionId, message: JSON.stringify({ id, method }) });
+});
+await call('NodeWorker.enable', { waitForDebuggerOnStart: false });
+await new Promise((resolve) => setTimeout(resolve, 500));
+await call('HeapProfiler.collectGarbage');
+const main = (await call('Runtime.getHeapUsage')).usedSize;
+const workers = [];
+for (const sessionId of threads) {
+  await callThread(sessionId, 'HeapProfiler.collectGarbage');
+  workers.push((await callThread(sessionId, 'Runtime.getHeapUsage')).usedSize);
+}
+process.stdout.write(JSON.stringify({ main, threads: workers }));
 socket.close();
 `;
 
-/** Collects the process's garbage; its JS heap in use afterwards, in bytes. */
-export async function collectGarbage(inspectorPort: number): Promise<number> {
+export interface HeapReading {
+  /** The main thread's JS heap in use after a full collection, bytes. */
+  main: number;
+  /** Each worker thread's (the workflows' isolates), bytes. */
+  threads: number[];
+}
+
+/** Collects the process's garbage, in every thread; the JS heaps in use afterwards. */
+export async function collectGarbage(inspectorPort: number): Promise<HeapReading> {
   const { stdout } = await run(
     process.execPath,
     ['--experimental-websocket', '--no-warnings', '--input-type=module', '-e', script, String(inspectorPort)],
-    { timeout: 120_000 },
+    { timeout: 300_000 },
   );
-  return (JSON.parse(stdout) as { usedSize: number }).usedSize;
+  return JSON.parse(stdout) as HeapReading;
 }
+
+/** All the process's JS heaps together, bytes. */
+export const totalHeap = (reading: HeapReading) => reading.main + reading.threads.reduce((a, b) => a + b, 0);

@@ -3,14 +3,16 @@
 // customer writes once and is answered; the conversation stays open) until each count is reached.
 // Resident memory delta ÷ conversations, with the worker's own cache size read from its metrics.
 import { rssBytes } from './procStats';
-import { collectGarbage } from './heap';
+import { collectGarbage, totalHeap } from './heap';
 import { openConversations } from './traffic';
 
 export interface MemoryPoint {
   openConversations: number;
   rssMb: number;
-  /** The worker's JS heap in use after a full collection (with the inspector), MB. */
+  /** The worker's JS heaps in use after a full collection (with the inspector), MB: every thread's. */
   heapMb?: number;
+  /** Of which in the workflow threads' isolates, MB. */
+  workflowHeapMb?: number;
   /** Of which per conversation: (heap − the baseline's heap) ÷ conversations. */
   heapKbPerConversation?: number;
   cachedWorkflows: number | undefined;
@@ -31,10 +33,16 @@ async function cachedWorkflows(metricsUrl: string): Promise<number | undefined> 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5000));
 
 /** The worker's resident memory (and JS heap) once its garbage is collected, when it can be. */
-async function reading(pid: number, inspectorPort: number | undefined): Promise<{ rss: number; heap?: number }> {
+async function reading(
+  pid: number,
+  inspectorPort: number | undefined,
+): Promise<{ rss: number; heap?: number; workflowHeap?: number }> {
   await settle();
   const heap = inspectorPort === undefined ? undefined : await collectGarbage(inspectorPort);
-  return { rss: rssBytes(pid), ...(heap === undefined ? {} : { heap }) };
+  return {
+    rss: rssBytes(pid),
+    ...(heap === undefined ? {} : { heap: totalHeap(heap), workflowHeap: totalHeap(heap) - heap.main }),
+  };
 }
 
 export async function measureMemory(options: {
@@ -83,7 +91,7 @@ export async function measureMemory(options: {
       options.onProgress(`memory → ${count}: ${line}`),
     );
     open = count;
-    const { rss, heap } = await reading(options.workerPid(), options.inspectorPort);
+    const { rss, heap, workflowHeap } = await reading(options.workerPid(), options.inspectorPort);
     const scrapeStarted = Date.now();
     await fetch(options.apiMetricsUrl).then((res) => res.text());
     points.push({
@@ -94,12 +102,19 @@ export async function measureMemory(options: {
       kbPerConversation: Math.round((rss - base.rss) / 1024 / count),
       ...(heap === undefined || base.heap === undefined
         ? {}
-        : { heapMb: Math.round(heap / 2 ** 20), heapKbPerConversation: Math.round((heap - base.heap) / 1024 / count) }),
+        : {
+            heapMb: Math.round(heap / 2 ** 20),
+            workflowHeapMb: Math.round((workflowHeap ?? 0) / 2 ** 20),
+            heapKbPerConversation: Math.round((heap - base.heap) / 1024 / count),
+          }),
     });
     options.onFigure?.(floorKbPerConversation, points);
     options.onProgress(
       `memory: ${count} open (${opened.answered}/${opened.offered} answered), worker RSS ${Math.round(rss / 2 ** 20)} MB` +
-        (heap === undefined ? '' : `, JS heap ${Math.round(heap / 2 ** 20)} MB after a full collection`),
+        (heap === undefined
+          ? ''
+          : `, JS heaps ${Math.round(heap / 2 ** 20)} MB after a full collection` +
+            ` (workflow threads ${Math.round((workflowHeap ?? 0) / 2 ** 20)} MB)`),
     );
   }
   return {

@@ -10,7 +10,7 @@ import { freePort, spawnService, startEmbeddingServer, startTemporal, type Servi
 import { ROOT } from '../dev/tools';
 import { sandboxDevCredentials as dev } from '../wecom/sandbox/devCredentials';
 import { startLocalStore, type StoreBackend } from '../dev/store';
-import { workerEnv } from '../worker/allocator';
+import { workerEnv } from '../worker/launch';
 
 export interface AppOptions {
   /** The MongoDB database the api and worker use (a fresh name starts from an empty store). */

@@ -15,7 +15,7 @@ import { onShutdown } from './lifeline';
 import { isPortFree, spawnService, startEmbeddingServer, startTemporal, type Service } from './services';
 import { startLocalStore, storeBackend } from './store';
 import { DATA_DIR, ROOT } from './tools';
-import { workerEnv } from '../worker/allocator';
+import { workerEnv } from '../worker/launch';
 
 const services: Service[] = [];
 let stopping = false;

@@ -3,8 +3,7 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Tracing } from '../tracing/setup';
 import { tracingWorkerOptions } from '../tracing/temporal';
-
-export const workflowsPath = require.resolve('../workflows');
+import { sharedWorkflowModules, workflowsPath } from './workflowBundle';
 
 /** Cache and concurrency; docs/PERFORMANCE.md has the measurements behind the defaults. */
 export interface WorkerTuning {
@@ -18,7 +17,7 @@ export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  /** From bundleWorkflowCode; when absent the worker bundles workflowsPath itself. */
+  /** From bundleWorkflowCode with workflowBundleOptions; when absent the worker bundles them itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   activities: object;
   identity?: string;
@@ -39,7 +38,9 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath, bundlerOptions: { preloadModules: sharedWorkflowModules } }),
     activities: options.activities,
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),

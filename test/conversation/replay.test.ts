@@ -16,7 +16,7 @@ import { Resource } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { tracingWorkerOptions, tracingWorkflowModules } from '../../tracing/temporal';
-import { workflowsPath } from '../../worker/createWorker';
+import { workflowBundleOptions } from '../../worker/workflowBundle';
 import { savedHistories } from '../support/histories';
 import { workflowBundle } from '../support/servers';
 
@@ -44,7 +44,7 @@ describe('workflow replay', () => {
 
   it('replays them with the OpenTelemetry interceptors in the bundle, exporting nothing while replaying', async () => {
     const traced: WorkflowBundleWithSourceMap = await bundleWorkflowCode({
-      workflowsPath,
+      ...workflowBundleOptions,
       workflowInterceptorModules: tracingWorkflowModules,
       logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
     });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { configKeys, loadConfig } from '../../config/env';
-import { WORKER_GLIBC_TUNABLES, workerEnv } from '../../worker/allocator';
+import { WORKER_GLIBC_TUNABLES, WORKFLOW_THREADS_PRELOAD, workerEnv } from '../../worker/launch';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
@@ -196,9 +196,22 @@ describe('docker-compose.yml', () => {
     assert.ok(fs.existsSync(path.join(ROOT, 'kb', 'demo-faq.json')));
   });
 
-  it("the image runs the worker with glibc's malloc tuned as npm start does (worker/allocator.ts)", () => {
+  it("the image runs the worker with glibc's malloc tuned as npm start does (worker/launch.ts)", () => {
     assert.match(read('Dockerfile'), new RegExp(`^ENV GLIBC_TUNABLES=${WORKER_GLIBC_TUNABLES}$`, 'm'));
     assert.equal(workerEnv({}).GLIBC_TUNABLES, WORKER_GLIBC_TUNABLES);
     assert.equal(workerEnv({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }).GLIBC_TUNABLES, 'glibc.malloc.arena_max=2');
+  });
+
+  it('the image preloads worker/workflowThreads.cjs into the worker as npm start does (worker/launch.ts)', () => {
+    const command = services.worker!.command!;
+    const preload = command[command.indexOf('--require') + 1];
+    assert.ok(command.indexOf('--require') > 0 && command.indexOf('--require') < command.indexOf('worker/main.ts'));
+    assert.equal(path.resolve(ROOT, preload!), WORKFLOW_THREADS_PRELOAD);
+    assert.match(read('Dockerfile'), /^COPY worker \.\/worker$/m);
+    assert.equal(workerEnv({}).NODE_OPTIONS, `--require ${JSON.stringify(WORKFLOW_THREADS_PRELOAD)}`);
+    assert.equal(
+      workerEnv({ NODE_OPTIONS: '--max-old-space-size=4096' }).NODE_OPTIONS,
+      `--max-old-space-size=4096 --require ${JSON.stringify(WORKFLOW_THREADS_PRELOAD)}`,
+    );
   });
 });

@@ -11,7 +11,7 @@ import {
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import mongoose from 'mongoose';
-import { workflowsPath } from '../../worker/createWorker';
+import { workflowBundleOptions } from '../../worker/workflowBundle';
 
 export function requireEnv(name: 'TEMPORAL_ADDRESS' | 'MONGODB_URI'): string {
   const value = process.env[name];
@@ -63,7 +63,7 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundles the workflows once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({
-    workflowsPath,
+    ...workflowBundleOptions,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
   });
   return bundle;
