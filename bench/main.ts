@@ -46,6 +46,8 @@ const flags = z.object({
   growth: z.string().optional(),
   'growth-rate': z.coerce.number().positive().default(3),
   'memory-rate': z.coerce.number().positive().optional(),
+  /** Node flags for the worker of the rates, modes and profile phases, e.g. `--inspect=127.0.0.1:9339` to profile it. */
+  'worker-node-options': z.string().optional(),
   keep: z.boolean().default(false),
   /** The local embedding server, as `npm start` runs it; `--embeddings false`: lexical retrieval only. */
   embeddings: z
@@ -62,7 +64,12 @@ const flags = z.object({
 function parseFlags(argv: string[]): z.infer<typeof flags> {
   const raw: Record<string, string | boolean> = {};
   for (let i = 0; i < argv.length; i++) {
-    const name = argv[i]!.replace(/^--/, '');
+    // `--name=value` for a value that itself starts with `--` (--worker-node-options=--inspect=…).
+    const [, name = '', inline] = /^--([^=]+)(?:=(.*))?$/s.exec(argv[i]!) ?? [];
+    if (inline !== undefined) {
+      raw[name] = inline;
+      continue;
+    }
     const next = argv[i + 1];
     if (next === undefined || next.startsWith('--')) raw[name] = true;
     else raw[name] = argv[++i]!;
@@ -159,7 +166,10 @@ async function main(): Promise<void> {
       `▸ starting the stack (FerretDB on ${options.backend}, Temporal on SQLite, ${options.embeddings ? 'the local embedding server' : 'no embeddings: lexical retrieval'}) in ${path.relative(process.cwd(), dir)}`,
     );
     stack = await startBenchStack(dir, options.backend, { embeddings: options.embeddings });
-    await stack.startApp({ database: 'bench_rates' });
+    await stack.startApp({
+      database: 'bench_rates',
+      ...(options['worker-node-options'] ? { workerNodeOptions: options['worker-node-options'] } : {}),
+    });
     sandboxUrl = stack.sandboxUrl;
     temporalAddress = stack.temporalAddress;
   }

@@ -24,3 +24,10 @@ export function workerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     NODE_OPTIONS: [env.NODE_OPTIONS, `--require ${JSON.stringify(WORKFLOW_THREADS_PRELOAD)}`].filter(Boolean).join(' '),
   };
 }
+
+/** Whether this worker's workflows keep stack traces (the Temporal UI's "Stack Trace" tab). */
+export function workflowStackTraces(): 'on' | 'off' | 'on: worker/workflowThreads.cjs was not preloaded' {
+  if (process.env.WORKFLOW_STACK_TRACES === 'on') return 'on';
+  const preloaded = (globalThis as Record<symbol, unknown>)[Symbol.for('cs.workflowThreadsPreload')] === true;
+  return preloaded ? 'off' : 'on: worker/workflowThreads.cjs was not preloaded';
+}

@@ -9,6 +9,7 @@ import { freePort } from '../config/freePort';
 import { createLogger } from '../config/logger';
 import { connectMongo, disconnectMongo } from '../db/connection';
 import { createWorker } from './createWorker';
+import { workflowStackTraces } from './launch';
 import { startMetricsServer } from './metricsServer';
 import { buildActivityDeps } from './dependencies';
 import { ensureSearchAttributes } from './searchAttributes';
@@ -93,7 +94,15 @@ async function main(): Promise<void> {
     .catch((error: unknown) => log.warn({ error: (error as Error).message }, 'slot reaper not started'));
 
   running = true;
-  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metricsPort: config.WORKER_METRICS_PORT }, 'worker running');
+  log.info(
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      metricsPort: config.WORKER_METRICS_PORT,
+      // worker/workflowThreads.cjs: the SDK prints "createHook is not available" when they are off.
+      workflowStackTraces: workflowStackTraces(),
+    },
+    'worker running',
+  );
   try {
     await worker.run();
   } finally {

@@ -10,6 +10,9 @@
 const { isMainThread } = require('node:worker_threads');
 const { promiseHooks } = require('node:v8');
 
+// For the worker's start-up line (worker/launch.ts, workflowStackTraces).
+if (isMainThread) globalThis[Symbol.for('cs.workflowThreadsPreload')] = true;
+
 if (!isMainThread && process.env.WORKFLOW_STACK_TRACES !== 'on') {
   const createHook = promiseHooks.createHook;
   promiseHooks.createHook = function createHookUnlessForStackTraces(hooks) {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { workerEnv } from '../../worker/launch';
+import { workerEnv, workflowStackTraces } from '../../worker/launch';
 
 const run = promisify(execFile);
 
@@ -29,14 +29,15 @@ const thread = new Worker(\`
   (\${report})('thread').then((result) => parentPort.postMessage(result));
 \`, { eval: true });
 thread.once('message', async (inThread) => {
-  console.log(JSON.stringify([inThread, await report('main')]));
+  const preloaded = globalThis[Symbol.for('cs.workflowThreadsPreload')] === true;
+  console.log(JSON.stringify([inThread, { ...(await report('main')), preloaded }]));
   await thread.terminate();
 });
 `;
 
 async function probeWith(env: NodeJS.ProcessEnv) {
   const { stdout } = await run(process.execPath, ['-e', probe], { env: workerEnv(env), cwd: process.cwd() });
-  return JSON.parse(stdout) as { where: string; stackTraces: boolean; store: string }[];
+  return JSON.parse(stdout) as { where: string; stackTraces: boolean; store: string; preloaded?: boolean }[];
 }
 
 describe('the workflow threads preload', () => {
@@ -44,14 +45,18 @@ describe('the workflow threads preload', () => {
     const { WORKFLOW_STACK_TRACES: _, ...env } = process.env;
     assert.deepEqual(await probeWith(env), [
       { where: 'thread', stackTraces: false, store: 'kept' },
-      { where: 'main', stackTraces: true, store: 'kept' },
+      { where: 'main', stackTraces: true, store: 'kept', preloaded: true },
     ]);
+  });
+
+  it('the start-up line says when the preload is missing (this test process has none)', () => {
+    assert.equal(workflowStackTraces(), 'on: worker/workflowThreads.cjs was not preloaded');
   });
 
   it('keeps the stack traces with WORKFLOW_STACK_TRACES=on', async () => {
     assert.deepEqual(await probeWith({ ...process.env, WORKFLOW_STACK_TRACES: 'on' }), [
       { where: 'thread', stackTraces: true, store: 'kept' },
-      { where: 'main', stackTraces: true, store: 'kept' },
+      { where: 'main', stackTraces: true, store: 'kept', preloaded: true },
     ]);
   });
 });
