@@ -91,6 +91,30 @@ export interface DeliverRequest {
   events: EventRecord[];
   mirror?: MirrorRecord;
   customer?: { lastAgentId?: string; lastSession?: SessionContext };
+  /**
+   * This delivery carries the conversation's first bot reply: when a bot message of it reaches the
+   * customer, its `bot_first_response` event (the id the workflow gave it, timed from the
+   * conversation's start to the send) is written with the others, instead of by a record of its own.
+   */
+  firstBotReply?: FirstBotReply;
+}
+
+export interface FirstBotReply {
+  eventId: string;
+  /** When the conversation started (epoch ms). */
+  startedAt: number;
+  skill?: string;
+}
+
+/** The `bot_first_response` event of a delivery whose bot message was sent at `sentAt`. */
+export function firstBotResponseEvent(reply: FirstBotReply, sentAt: number): EventRecord {
+  return {
+    eventId: reply.eventId,
+    type: 'bot_first_response',
+    at: sentAt,
+    ...(reply.skill ? { skill: reply.skill } : {}),
+    data: { ms: Math.max(0, sentAt - reply.startedAt) },
+  };
 }
 
 export interface OutboundDeps {
@@ -183,9 +207,15 @@ export function createOutboundActivities(deps: OutboundDeps) {
     /** Sends in order, stopping at the first refusal; then records what was said and what happened. */
     async deliver(req: DeliverRequest): Promise<SendOutcome[]> {
       const outcomes: SendOutcome[] = [];
+      let botSentAt: number | undefined;
       for (const message of req.messages) {
         heartbeat();
-        outcomes.push(outcomes.some((o) => o.status === 'refused') ? { status: 'skipped' } : await send(req, message));
+        const outcome = outcomes.some((o) => o.status === 'refused')
+          ? { status: 'skipped' as const }
+          : await send(req, message);
+        outcomes.push(outcome);
+        if (message.from === 'bot' && (outcome.status === 'sent' || outcome.status === 'duplicate'))
+          botSentAt ??= Date.now();
       }
       const said = req.messages.filter((_, i) => outcomes[i]!.status === 'sent' || outcomes[i]!.status === 'duplicate');
       await insertOnce(
@@ -205,7 +235,9 @@ export function createOutboundActivities(deps: OutboundDeps) {
           sentAt: new Date(),
         })),
       );
-      await record(req);
+      const firstResponse =
+        req.firstBotReply && botSentAt !== undefined ? [firstBotResponseEvent(req.firstBotReply, botSentAt)] : [];
+      await record({ ...req, events: [...req.events, ...firstResponse] });
       return outcomes;
     },
 

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createInboxActivities, type SyncedPage } from '../../activities/inbox';
 import { CustomerModel } from '../../db/models/customer';
+import { EventModel } from '../../db/models/event';
 import { KfAccountModel } from '../../db/models/kfAccount';
 import { MessageModel } from '../../db/models/message';
 import { conversationSettings } from '../../domain/conversationSettings';
@@ -110,6 +111,30 @@ describe('kf inbox', () => {
       (m) => m.length === 3,
     );
     assert.equal(await conversationOf('保修期多久'), conversationWorkflowId(stack.openKfId, customer, 5));
+  });
+
+  it("a new conversation's first answer is one activity: the delivery also writes the bot's first-response time", async () => {
+    const customer = 'wmOneActivity';
+    await stack.say(customer, '运费怎么算');
+    await stack.until(
+      'the first answer',
+      () => answers(customer),
+      (m) => m.length === 1,
+    );
+    const conversationId = conversationWorkflowId(stack.openKfId, customer, 1);
+    const firstResponse = await stack.until(
+      'its first-response event',
+      () => EventModel.findOne({ conversationId, type: 'bot_first_response' }).lean(),
+      (e) => e !== null,
+    );
+    assert.ok((firstResponse!.data as { ms: number }).ms >= 0);
+    // Waiting for "did that help?" now: everything the turn recorded went with the delivery.
+    const history = await stack.client.workflow.getHandle(conversationId).fetchHistory();
+    const activities = (history.events ?? []).flatMap((e) => {
+      const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+      return name ? [name] : [];
+    });
+    assert.deepEqual(activities, ['deliver']);
   });
 
   it('an inbox that cannot sync for minutes makes /healthz unhealthy, naming the account', async () => {

@@ -6,7 +6,9 @@
 // (e.g. *-before-servicer-directory), so the old path keeps replaying too; v1-* are runs of the first
 // workflow version (workflows/legacy/), v1-moved-to-current one that moved over; *-before-dispatcher ran
 // before the queue became the dispatcher's, *-before-kpi-facts before the KPI facts were recorded,
-// *-before-quiet-end before WeCom's session was ended only after a quiet survey wait (the names say
+// *-before-quiet-end before WeCom's session was ended only after a quiet survey wait,
+// *-before-first-reply-delivery before the first answer's delivery also wrote the bot's
+// first-response time (the names say
 // which markers a history has; workflows/conversation/versions.ts). They replay as well with tracing
 // on: Temporal's OpenTelemetry interceptors bundled with the workflows, as a worker with an OTLP
 // endpoint runs them.

@@ -82,4 +82,31 @@ describe('send outcomes', () => {
     }
     assert.equal(await MessageModel.countDocuments({ msgid: /^m-/ }), 0);
   });
+
+  it("the conversation's first bot reply: its first-response event is written with the delivery that sent it, once", async () => {
+    const startedAt = Date.now() - 1500;
+    const firstReply = (eventId: string) => ({ eventId, startedAt, skill: 'billing' });
+    const withFirstReply = (error: unknown, msgid: string, eventId: string) =>
+      activitiesFailingWith(error).deliver({
+        conversationId: 'conv:wk:c:1',
+        openKfId: 'wk',
+        externalUserId: 'c',
+        messages: [{ msgid, text: '您好', from: 'bot' }],
+        events: [],
+        firstBotReply: firstReply(eventId),
+      });
+    const sentBefore = Date.now();
+    assert.deepEqual(await withFirstReply(undefined, 'f1', 'conv:wk:c:1:9'), [{ status: 'sent' }]);
+    assert.deepEqual(await withFirstReply(undefined, 'f1', 'conv:wk:c:1:9'), [{ status: 'sent' }]);
+    const written = await EventModel.find({ eventId: 'conv:wk:c:1:9' }).lean();
+    assert.equal(written.length, 1, 'a retried delivery writes it once');
+    assert.equal(written[0]!.type, 'bot_first_response');
+    assert.equal(written[0]!.skill, 'billing');
+    const ms = (written[0]!.data as { ms: number }).ms;
+    assert.ok(ms >= sentBefore - startedAt && ms <= Date.now() - startedAt, `timed at the send: ${ms} ms`);
+
+    const refused = new WecomApiError(95002, 'over 48 hours', 'kf/send_msg');
+    assert.deepEqual(await withFirstReply(refused, 'f2', 'conv:wk:c:1:10'), [{ status: 'refused', errcode: 95002 }]);
+    assert.equal(await EventModel.countDocuments({ eventId: 'conv:wk:c:1:10' }), 0, 'nothing reached the customer');
+  });
 });

@@ -8,7 +8,7 @@ import type { SlaKind } from '../../domain/conversationEvents';
 import { defaultPolicyConfig, type PolicyConfig } from '../../domain/policy';
 import { noServiceLevels } from '../../domain/serviceLevels';
 import type { ConversationInput } from './input';
-import { noteBotReplied } from './facts';
+import { firstBotReplyForDelivery, noteBotReplied } from './facts';
 import { returnStaleOffers } from './dispatch';
 import { Outbound } from './outbound';
 import { Records } from './records';
@@ -60,7 +60,10 @@ export class Conversation {
       this.records,
       () => this.now(),
       (kind, message) => this.breach(kind, message),
-      () => noteBotReplied(this),
+      {
+        before: () => firstBotReplyForDelivery(this),
+        after: (writtenByDelivery) => noteBotReplied(this, writtenByDelivery),
+      },
     );
   }
 

@@ -4,6 +4,7 @@
 // about, how long agents handled it, whether an SLA broke and whether the customer left the queue.
 // Events and carried state only; the events are written by the records activity, so runs from
 // before these facts (versions.kpiFacts) do not record them.
+import type { FirstBotReply } from '../../activities/outbound';
 import type { PreviousSession } from '../../domain/conversationEvents';
 import type { Conversation } from './context';
 import { versions } from './versions';
@@ -50,12 +51,26 @@ export function noteTopic(c: Conversation, topic: string | undefined): void {
   c.records.add({ type: 'recontact_same_topic', previous, minutesSinceClose: minutesSince(c, previous), topic });
 }
 
-/** After the bot's reply reached the customer: its first one is the bot's first response time. */
-export function noteBotReplied(c: Conversation): void {
+/**
+ * Before a delivery with a bot message, while no bot message has reached the customer yet: the
+ * delivery writes the first-response event itself, timed when it sends, so the answer needs no
+ * record of its own after it. Undefined for runs from before that (versions.firstReplyWithDelivery).
+ */
+export function firstBotReplyForDelivery(c: Conversation): FirstBotReply | undefined {
+  const facts = c.state.facts;
+  if (facts.botReplied || !versions.kpiFacts() || !versions.firstReplyWithDelivery()) return undefined;
+  return { eventId: c.records.nextEventId(), startedAt: c.d.startedAt, ...(c.d.skill ? { skill: c.d.skill } : {}) };
+}
+
+/**
+ * After the bot's reply reached the customer: its first one is the bot's first response time,
+ * already written when that delivery carried it (firstBotReplyForDelivery).
+ */
+export function noteBotReplied(c: Conversation, writtenByDelivery: boolean): void {
   const facts = c.state.facts;
   if (facts.botReplied || !versions.kpiFacts()) return;
   facts.botReplied = true;
-  c.records.add({ type: 'bot_first_response', ms: Math.max(0, c.now() - c.d.startedAt) });
+  if (!writtenByDelivery) c.records.add({ type: 'bot_first_response', ms: Math.max(0, c.now() - c.d.startedAt) });
 }
 
 /** A person replied; the conversation's first person reply is also timed from the handoff. */

@@ -8,7 +8,7 @@ import { canReply, type Speaker } from '../../domain/replyWindow';
 import { apiMaySend } from '../../domain/wecomSession';
 import { splitForWecom } from '../../domain/wecomText';
 import type { MenuItem } from '../../activities/kfApi';
-import type { OutboundMessage } from '../../activities/outbound';
+import type { FirstBotReply, OutboundMessage } from '../../activities/outbound';
 import { delivery, wecom } from './activities';
 import type { Records } from './records';
 import type { ConversationState } from './state';
@@ -39,8 +39,14 @@ export class Outbound {
     private readonly now: () => number,
     /** Raises an SLA breach (event and alert): a person's message that can no longer reach the customer. */
     private readonly breach: (kind: 'reply_window', message: string) => Promise<void>,
-    /** A bot message reached the customer (the bot's first response time, facts.ts). */
-    private readonly onBotReplied: () => void = () => undefined,
+    /**
+     * The bot's first response time (facts.ts): asked before a delivery with a bot message (the
+     * delivery may write it), told when a bot message reached the customer.
+     */
+    private readonly botReply: {
+      before(): FirstBotReply | undefined;
+      after(writtenByDelivery: boolean): void;
+    } = { before: () => undefined, after: () => undefined },
   ) {}
 
   /** Sends what WeCom allows, in order, in one activity; the outcome of each utterance. */
@@ -97,6 +103,7 @@ export class Outbound {
     }
     if (planned.length === 0) return said;
 
+    const firstBotReply = planned.some((p) => p.message.from === 'bot') ? this.botReply.before() : undefined;
     const taken = this.records.take();
     const { conversationId, openKfId, externalUserId } = this.state.id;
     let outcomes;
@@ -107,6 +114,7 @@ export class Outbound {
         externalUserId,
         messages: planned.map((p) => p.message),
         ...taken,
+        ...(firstBotReply ? { firstBotReply } : {}),
       });
     } catch {
       // WeCom (or MongoDB) failed for the whole retry window: the messages are lost, loudly.
@@ -119,7 +127,7 @@ export class Outbound {
       const outcome = outcomes[i]!;
       if (outcome.status === 'sent' || outcome.status === 'duplicate') {
         if (!p.message.code) d.repliesSinceCustomer += 1;
-        if (p.message.from === 'bot') this.onBotReplied();
+        if (p.message.from === 'bot') this.botReply.after(firstBotReply !== undefined);
         if (said[p.index] !== 'refused') said[p.index] = 'sent';
         this.state.record({
           msgid: p.message.msgid,

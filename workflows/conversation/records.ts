@@ -15,10 +15,9 @@ export class Records {
 
   add(event: ConversationEvent, agentId = this.state.d.agent?.agentId): void {
     const d = this.state.d;
-    d.eventSeq += 1;
     const { type, ...data } = event;
     d.pendingEvents.push({
-      eventId: `${this.state.id.conversationId}:${d.eventSeq}`,
+      eventId: this.nextEventId(),
       type,
       at: this.now(),
       ...(agentId ? { agentId } : {}),
@@ -26,6 +25,12 @@ export class Records {
       ...(d.skill ? { skill: d.skill } : {}),
       data: JSON.parse(JSON.stringify(data)) as Record<string, unknown>,
     });
+  }
+
+  /** The next event's id (also for an event an activity writes itself, as the first response). */
+  nextEventId(): string {
+    this.state.d.eventSeq += 1;
+    return `${this.state.id.conversationId}:${this.state.d.eventSeq}`;
   }
 
   get pending(): boolean {

@@ -33,4 +33,10 @@ export const versions = {
    * alert for the rapid-support group, as an SLA breach does. Asked only when there is such a risk.
    */
   groupAlerts: () => patched('group-alerts'),
+  /**
+   * The bot's first response time is written by the delivery that carries the first bot reply
+   * (timed when it is sent) rather than by a record activity after it: a new conversation's first
+   * answer costs one activity and one workflow task less. Asked before that delivery.
+   */
+  firstReplyWithDelivery: () => patched('first-reply-with-delivery'),
 };
