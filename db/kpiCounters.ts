@@ -19,8 +19,16 @@ import { KpiCounterModel } from './models/kpiCounter';
 /** This process's writer id: unique among processes that run at once (host + pid). */
 export const counterWriter = `${os.hostname()}-${process.pid}`;
 
-/** The write in flight per document, so the next one waits for it. */
-const tails = new Map<string, Promise<void>>();
+/**
+ * Per document: whether a write is running, and the increments that arrived meanwhile, merged into
+ * the one write that follows it. Under load a busy cell (the day's account, skill, entry) costs one
+ * update per round trip rather than one per event; alone, an increment is written at once.
+ */
+interface Queue {
+  running: boolean;
+  next?: { cell: Cell; inc: Counts; written: Promise<void>; settle(error?: unknown): void };
+}
+const queues = new Map<string, Queue>();
 
 /** A failed write is tried again a few times: once the events are stored, a lost $inc is not retried by anyone. */
 async function write(id: string, cell: Cell, inc: Counts, attempt = 1): Promise<void> {
@@ -44,27 +52,57 @@ async function writeOnce(id: string, cell: Cell, inc: Counts): Promise<void> {
   );
 }
 
-/** Adds every update to its cell: updates of one cell are merged into one $inc, cells queue per document. */
+function addTo(into: Counts, inc: Counts): void {
+  for (const [name, amount] of Object.entries(inc)) into[name] = (into[name] ?? 0) + amount;
+}
+
+/** Resolves once a write that includes `inc` is done (or rejects with that write's failure). */
+function enqueue(id: string, cell: Cell, inc: Counts): Promise<void> {
+  let queue = queues.get(id);
+  if (!queue) {
+    queue = { running: false };
+    queues.set(id, queue);
+  }
+  if (queue.next) {
+    addTo(queue.next.inc, inc);
+    return queue.next.written;
+  }
+  let settle!: (error?: unknown) => void;
+  const written = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error === undefined ? resolve() : reject(error as Error));
+  });
+  queue.next = { cell, inc: { ...inc }, written, settle };
+  if (!queue.running) void drain(id, queue);
+  return written;
+}
+
+/** Writes the queued increments of one document, one update at a time, until none is left. */
+async function drain(id: string, queue: Queue): Promise<void> {
+  queue.running = true;
+  while (queue.next) {
+    const batch = queue.next;
+    queue.next = undefined;
+    try {
+      await write(id, batch.cell, batch.inc);
+      batch.settle();
+    } catch (error) {
+      batch.settle(error ?? new Error('KPI counter write failed'));
+    }
+  }
+  queue.running = false;
+  queues.delete(id);
+}
+
+/** Adds every update to its cell: updates of one cell are merged, and no two writes of one document overlap. */
 export async function addCounts(updates: { cell: Cell; inc: Counts }[]): Promise<void> {
   const merged = new Map<string, { cell: Cell; inc: Counts }>();
   for (const { cell, inc } of updates) {
     const id = `${cellId(cell)}|${counterWriter}`;
     const into = merged.get(id) ?? { cell, inc: {} };
-    for (const [name, amount] of Object.entries(inc)) into.inc[name] = (into.inc[name] ?? 0) + amount;
+    addTo(into.inc, inc);
     merged.set(id, into);
   }
-  await Promise.all(
-    [...merged].map(([id, { cell, inc }]) => {
-      const previous = tails.get(id) ?? Promise.resolve();
-      const mine = previous.catch(() => undefined).then(() => write(id, cell, inc));
-      const tail = mine.catch(() => undefined);
-      tails.set(id, tail);
-      void tail.then(() => {
-        if (tails.get(id) === tail) tails.delete(id);
-      });
-      return mine;
-    }),
-  );
+  await Promise.all([...merged].map(([id, { cell, inc }]) => enqueue(id, cell, inc)));
 }
 
 /** The counter documents of the days [first, last], optionally of one account, agent, skill or entry. */
