@@ -13,6 +13,11 @@ import { customerSessions, type SessionDeps } from './customerSessions';
 
 export interface InboxDeps extends SessionDeps {
   kf: KfApi;
+  /**
+   * A customer's text was just read: the understanding may start on it (its embedding) while the
+   * conversation is signalled and schedules the turn (bot/understander.ts, anticipate).
+   */
+  anticipate?(text: string): void;
 }
 
 export interface SyncedPage {
@@ -125,6 +130,11 @@ export function createInboxActivities(deps: InboxDeps) {
         byCustomer.set(externalUserId, [...(byCustomer.get(externalUserId) ?? []), message]);
       }
       const customers = [...byCustomer.keys()];
+      // A customer's one text in this page is most likely their next turn as it stands.
+      for (const said of byCustomer.values()) {
+        const texts = said.filter((m) => m.origin === 'customer' && m.kind === 'text' && m.text);
+        if (texts.length === 1 && said.length === 1) deps.anticipate?.(texts[0]!.text!);
+      }
       for (let i = resume?.customers ?? 0; i < customers.length; i++) {
         await sessions.deliverToCustomer(req.openKfId, customers[i]!, byCustomer.get(customers[i]!)!);
         Context.current().heartbeat({ customers: i + 1, pageSize });

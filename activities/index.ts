@@ -21,6 +21,8 @@ export interface ActivityDeps extends UnderstandingDeps {
   settings: ConversationSettings;
   serviceLevels?: ServiceLevels;
   alertWebhookUrl?: string;
+  /** The inbox's head start on a customer's text (activities/inbox.ts). */
+  anticipate?(text: string): void;
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -51,6 +51,8 @@ class RecentVectors {
 export class Understander {
   private retryAt = 0;
   private readonly recent = new RecentVectors();
+  /** Embeddings started ahead of their turn (anticipate), by embedded text. */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   private constructor(
     readonly engine: BotEngine,
@@ -92,6 +94,29 @@ export class Understander {
     return this.embeddings !== undefined && this.engine.semantics === undefined;
   }
 
+  /**
+   * A customer's message was just read (the inbox, before it signals the conversation): its
+   * embedding starts now, so that the turn finds the vector ready instead of waiting for it. Only
+   * a turn of exactly this text uses it (a burst joined into one turn embeds its own text); a failure
+   * is left to the turn, which embeds as usual.
+   */
+  anticipate(message: string): void {
+    if (!this.embeddings || !this.engine.semantics || Date.now() < this.retryAt) return;
+    if (!this.engine.needsEmbedding(message)) return;
+    const text = textForEmbedding(message);
+    if (text.length === 0 || this.recent.get(text) || this.inFlight.has(text)) return;
+    const started = performance.now();
+    const done = this.embeddings.client
+      .embed([text], 'query', { timeoutMs: QUERY_TIMEOUT_MS })
+      .then(([vector]) => {
+        this.recent.set(text, vector!);
+        observeEmbedding('query', (performance.now() - started) / 1000, true);
+      })
+      .catch(() => undefined)
+      .finally(() => this.inFlight.delete(text));
+    this.inFlight.set(text, done);
+  }
+
   async understand(message: string, recentCustomerTurns: string[] = []): Promise<Understanding> {
     const needed = this.engine.needsEmbedding(message);
     const compared = recentCustomerTurns.slice(-TURNS_COMPARED).filter((turn) => this.engine.needsEmbedding(turn));
@@ -112,8 +137,10 @@ export class Understander {
     if (!this.embeddings || !this.engine.semantics || Date.now() < this.retryAt) return undefined;
     const texts = [...new Set(messages.map(textForEmbedding).filter((text) => text.length > 0))];
     if (texts.length === 0) return undefined;
-    const missing = texts.filter((text) => !this.recent.get(text));
     const started = performance.now();
+    // Those started ahead (anticipate) are waited for, not asked for again.
+    await Promise.all(texts.map((text) => this.inFlight.get(text)));
+    const missing = texts.filter((text) => !this.recent.get(text));
     try {
       const { client, cache, cacheQueries } = this.embeddings;
       if (missing.length > 0) {

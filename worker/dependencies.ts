@@ -104,6 +104,7 @@ export async function buildActivityDeps(
       settings: config.CONVERSATION_SETTINGS,
       serviceLevels: loadServiceLevels(config.SERVICE_LEVELS_FILE),
       understand: (text, recent) => understander.understand(text, recent),
+      anticipate: (text) => understander.anticipate(text),
       refine: llm
         ? (understood, text) =>
             refineWithLlm(understood, text, understander.engine, llm, undefined, ({ entryId, claims }) =>

@@ -67,6 +67,23 @@ describe('hybrid understanding and its fall back to lexical retrieval', () => {
     assert.ok(decision.kind === 'answer' && decision.entryId === 'exchange', JSON.stringify(decision));
   });
 
+  it('a message anticipated (the inbox read it) is embedded once, before its turn, which then waits on nothing new', async () => {
+    const counting = client();
+    const understander = await Understander.create(kb, { client: counting, cache: new VectorCache(cacheDir) });
+    const before = counting.calls.length;
+    understander.anticipate('买的东西想换成别的颜色了');
+    understander.anticipate('买的东西想换成别的颜色了'); // read twice (a repeated callback): one call
+    understander.anticipate('你好'); // a greeting needs no embedding
+    assert.deepEqual(counting.calls.slice(before), [{ texts: 1, role: 'query' }], 'started at once');
+    const u = await understander.understand('买的东西想换成别的颜色了', []);
+    assert.deepEqual(counting.calls.slice(before), [{ texts: 1, role: 'query' }], 'the turn made no call of its own');
+    assert.equal(u.retrieval, 'hybrid');
+    assert.equal(u.entryId, 'exchange');
+    // A burst joined into one turn has a text of its own: it embeds that, as before.
+    await understander.understand('买的东西想换成别的颜色了\n红色的', []);
+    assert.equal(counting.calls.length - before, 2);
+  });
+
   it('reads risk by meaning where no lexicon phrase matches, and a plain question as no class', async () => {
     const understander = await Understander.create(kb, { client: client(), cache: new VectorCache(cacheDir) });
     const text = '我家娃把电池抠出来放嘴里了';
