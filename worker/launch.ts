@@ -5,7 +5,7 @@
 // glibc's malloc: by default glibc raises its mmap threshold each time a large block is freed, up
 // to 32 MB, after which large blocks come from the heap and are seldom given back to the system:
 // the worker's resident memory then grows with fragmentation rather than with what it holds.
-// Measured on the worker's own workflow cache (docs/PERFORMANCE.md, "Memory"): a cached workflow
+// Measured on the worker's own workflow cache (docs/PERFORMANCE.md, run 5): a cached workflow
 // that only waits cost about 275 KB of resident memory with the default and about 80 KB with the
 // threshold fixed. A value already set is kept.
 //

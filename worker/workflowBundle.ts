@@ -4,7 +4,7 @@
 // conversation holds its own instance of every module it imports. The pure domain (decisions,
 // texts and tables, no state of their own) is instead loaded once when the sandbox starts and
 // shared by every run (the SDK's `preloadModules`, which also freezes what they export). Measured
-// on the bench's worker (docs/PERFORMANCE.md, "Memory"). A domain module that imports a package
+// on the bench's worker (docs/PERFORMANCE.md, run 6). A domain module that imports a package
 // (zod in domain/customerProfile.ts) is left out: it is not in the workflows' reach.
 import fs from 'node:fs';
 import path from 'node:path';

@@ -3,7 +3,7 @@
 // workflow stack traces (the Temporal UI's "Stack Trace" tab), an optional feature the SDK already
 // does without where V8's promise hooks are missing: with them on, every promise a workflow creates
 // captures and source-maps a stack trace, kept while the promise is pending. Measured on the
-// bench's worker (docs/PERFORMANCE.md, "Memory"). Only the SDK's own hook is refused: Node's
+// bench's worker (docs/PERFORMANCE.md, run 6). Only the SDK's own hook is refused: Node's
 // AsyncLocalStorage, which the workflow sandbox uses, installs promise hooks through the same
 // function. WORKFLOW_STACK_TRACES=on keeps them, for debugging a stuck workflow.
 'use strict';
