@@ -26,6 +26,13 @@ describe('kf inbox', () => {
   after(() => stack?.close());
 
   const answers = async (customer: string) => (await stack.received(customer)).filter((m) => !m.includes('是否解决'));
+  /** Waits until the customer has had `count` answers. */
+  const answered = (customer: string, count: number, what: string) =>
+    stack.until(
+      what,
+      () => answers(customer),
+      (m) => m.length === count,
+    );
 
   it('a terminated inbox starts again from the saved cursor: nothing already answered is answered again', async () => {
     await stack.say('wmCursor1', '运费怎么算');
@@ -84,43 +91,27 @@ describe('kf inbox', () => {
         (m) => m !== null,
       ))!.conversationId;
     await stack.say(customer, '运费怎么算');
-    await stack.until(
-      'the first answer',
-      () => answers(customer),
-      (m) => m.length === 1,
-    );
+    await answered(customer, 1, 'the first answer');
     const first = conversationWorkflowId(stack.openKfId, customer, 1);
     assert.equal(await conversationOf('运费怎么算'), first);
 
     // The record now names another session: the follow-up is not looked up, it goes where it went.
     await CustomerModel.updateOne({ openKfId: stack.openKfId, externalUserId: customer }, { $set: { session: 5 } });
     await stack.say(customer, '怎么开发票');
-    await stack.until(
-      'the follow-up answered',
-      () => answers(customer),
-      (m) => m.length === 2,
-    );
+    await answered(customer, 2, 'the follow-up answered');
     assert.equal(await conversationOf('怎么开发票'), first);
 
     // That session finishes: the next message reads the record and opens the session it names.
     await stack.client.workflow.getHandle(first).terminate('finished for the test');
     await stack.say(customer, '保修期多久');
-    await stack.until(
-      'answered by the next session',
-      () => answers(customer),
-      (m) => m.length === 3,
-    );
+    await answered(customer, 3, 'answered by the next session');
     assert.equal(await conversationOf('保修期多久'), conversationWorkflowId(stack.openKfId, customer, 5));
   });
 
   it("a new conversation's first answer is one activity: the delivery also writes the bot's first-response time", async () => {
     const customer = 'wmOneActivity';
     await stack.say(customer, '运费怎么算');
-    await stack.until(
-      'the first answer',
-      () => answers(customer),
-      (m) => m.length === 1,
-    );
+    await answered(customer, 1, 'the first answer');
     const conversationId = conversationWorkflowId(stack.openKfId, customer, 1);
     const firstResponse = await stack.until(
       'its first-response event',
