@@ -132,8 +132,9 @@ export function createInboxActivities(deps: InboxDeps) {
       const customers = [...byCustomer.keys()];
       // A customer's one text in this page is most likely their next turn as it stands.
       for (const said of byCustomer.values()) {
-        const texts = said.filter((m) => m.origin === 'customer' && m.kind === 'text' && m.text);
-        if (texts.length === 1 && said.length === 1) deps.anticipate?.(texts[0]!.text!);
+        const [only] = said;
+        if (said.length === 1 && only!.origin === 'customer' && only!.kind === 'text' && only!.text)
+          deps.anticipate?.(only!.text);
       }
       for (let i = resume?.customers ?? 0; i < customers.length; i++) {
         await sessions.deliverToCustomer(req.openKfId, customers[i]!, byCustomer.get(customers[i]!)!);

@@ -39,10 +39,9 @@ async function reading(
 ): Promise<{ rss: number; heap?: number; workflowHeap?: number }> {
   await settle();
   const heap = inspectorPort === undefined ? undefined : await collectGarbage(inspectorPort);
-  return {
-    rss: rssBytes(pid),
-    ...(heap === undefined ? {} : { heap: totalHeap(heap), workflowHeap: totalHeap(heap) - heap.main }),
-  };
+  if (heap === undefined) return { rss: rssBytes(pid) };
+  const total = totalHeap(heap);
+  return { rss: rssBytes(pid), heap: total, workflowHeap: total - heap.main };
 }
 
 export async function measureMemory(options: {
