@@ -269,8 +269,12 @@ describe('access control on every route', () => {
         (s) => s.state === 'queued',
       );
       const agent = stack.as('wangwu');
-      const listed = await agent.api<{ conversationId: string; state: string }[]>('GET', '/api/conversations');
-      assert.ok(listed.body.some((c) => c.conversationId === conversationId && c.state === 'queued'));
+      // The list reads the mirror, written when the conversation settles into the queue.
+      const listed = await stack.until(
+        'listed as queued',
+        () => agent.api<{ conversationId: string; state: string }[]>('GET', '/api/conversations'),
+        (res) => res.body.some((c) => c.conversationId === conversationId && c.state === 'queued'),
+      );
       assert.ok(listed.body.every((c) => c.state === 'queued' || (c as { agentId?: string }).agentId === 'wangwu'));
       assert.equal((await agent.api('GET', conversationPath(conversationId))).status, 200);
       // Taking it while offline is refused with the reason (the workflow would otherwise wait on an
