@@ -27,26 +27,35 @@ socket.addEventListener('message', (event) => {
   }
   if (message.id !== undefined) waiting.get(':' + message.id)?.(message.result);
 });
+const usage = 'JSON.stringify(process.memoryUsage())';
 const call = (method, params = {}) => new Promise((resolve) => {
   const id = next++;
   waiting.set(':' + id, resolve);
   socket.send(JSON.stringify({ id, method, params }));
 });
-const callThread = (sessionId, method) => new Promise((resolve) => {
+const callThread = (sessionId, method, params = {}) => new Promise((resolve) => {
   const id = next++;
   waiting.set(sessionId + ':' + id, resolve);
-  call('NodeWorker.sendMessageToWorker', { sessionId, message: JSON.stringify({ id, method }) });
+  call('NodeWorker.sendMessageToWorker', { sessionId, message: JSON.stringify({ id, method, params }) });
 });
+const external = (result) => JSON.parse(result.result.value).external;
 await call('NodeWorker.enable', { waitForDebuggerOnStart: false });
 await new Promise((resolve) => setTimeout(resolve, 500));
 await call('HeapProfiler.collectGarbage');
-const main = (await call('Runtime.getHeapUsage')).usedSize;
+const mainUsage = await call('Runtime.getHeapUsage');
+let outside = external(await call('Runtime.evaluate', { expression: usage }));
 const workers = [];
 for (const sessionId of threads) {
   await callThread(sessionId, 'HeapProfiler.collectGarbage');
-  workers.push((await callThread(sessionId, 'Runtime.getHeapUsage')).usedSize);
+  workers.push(await callThread(sessionId, 'Runtime.getHeapUsage'));
+  outside += external(await callThread(sessionId, 'Runtime.evaluate', { expression: usage }));
 }
-process.stdout.write(JSON.stringify({ main, threads: workers }));
+process.stdout.write(JSON.stringify({
+  main: mainUsage.usedSize,
+  threads: workers.map((usage) => usage.usedSize),
+  committed: mainUsage.totalSize + workers.reduce((sum, usage) => sum + usage.totalSize, 0),
+  external: outside,
+}));
 socket.close();
 `;
 
@@ -55,6 +64,10 @@ export interface HeapReading {
   main: number;
   /** Each worker thread's (the workflows' isolates), bytes. */
   threads: number[];
+  /** Every isolate's heap as V8 holds it from the system (in use and free pages), bytes. */
+  committed: number;
+  /** Memory the isolates' objects hold outside their heaps (ArrayBuffers, external strings), bytes. */
+  external: number;
 }
 
 /** Collects the process's garbage, in every thread; the JS heaps in use afterwards. */

@@ -15,6 +15,12 @@ export interface MemoryPoint {
   workflowHeapMb?: number;
   /** Of which per conversation: (heap − the baseline's heap) ÷ conversations. */
   heapKbPerConversation?: number;
+  /** The isolates' heaps as V8 holds them from the system (in use and free pages), MB. */
+  heapCommittedMb?: number;
+  /** Of which per conversation, KB. */
+  heapCommittedKbPerConversation?: number;
+  /** What the isolates' objects hold outside their heaps (ArrayBuffers…), per conversation, KB. */
+  externalKbPerConversation?: number;
   cachedWorkflows: number | undefined;
   kbPerConversation: number;
   /** How long the api's /metrics took with this many open conversations. */
@@ -36,12 +42,18 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 5000));
 async function reading(
   pid: number,
   inspectorPort: number | undefined,
-): Promise<{ rss: number; heap?: number; workflowHeap?: number }> {
+): Promise<{ rss: number; heap?: number; workflowHeap?: number; committed?: number; external?: number }> {
   await settle();
   const heap = inspectorPort === undefined ? undefined : await collectGarbage(inspectorPort);
   if (heap === undefined) return { rss: rssBytes(pid) };
   const total = totalHeap(heap);
-  return { rss: rssBytes(pid), heap: total, workflowHeap: total - heap.main };
+  return {
+    rss: rssBytes(pid),
+    heap: total,
+    workflowHeap: total - heap.main,
+    committed: heap.committed,
+    external: heap.external,
+  };
 }
 
 export async function measureMemory(options: {
@@ -90,7 +102,7 @@ export async function measureMemory(options: {
       options.onProgress(`memory → ${count}: ${line}`),
     );
     open = count;
-    const { rss, heap, workflowHeap } = await reading(options.workerPid(), options.inspectorPort);
+    const { rss, heap, workflowHeap, committed, external } = await reading(options.workerPid(), options.inspectorPort);
     const scrapeStarted = Date.now();
     await fetch(options.apiMetricsUrl).then((res) => res.text());
     points.push({
@@ -105,6 +117,9 @@ export async function measureMemory(options: {
             heapMb: Math.round(heap / 2 ** 20),
             workflowHeapMb: Math.round((workflowHeap ?? 0) / 2 ** 20),
             heapKbPerConversation: Math.round((heap - base.heap) / 1024 / count),
+            heapCommittedMb: Math.round((committed ?? 0) / 2 ** 20),
+            heapCommittedKbPerConversation: Math.round(((committed ?? 0) - (base.committed ?? 0)) / 1024 / count),
+            externalKbPerConversation: Math.round(((external ?? 0) - (base.external ?? 0)) / 1024 / count),
           }),
     });
     options.onFigure?.(floorKbPerConversation, points);
@@ -113,7 +128,8 @@ export async function measureMemory(options: {
         (heap === undefined
           ? ''
           : `, JS heaps ${Math.round(heap / 2 ** 20)} MB after a full collection` +
-            ` (workflow threads ${Math.round((workflowHeap ?? 0) / 2 ** 20)} MB)`),
+            ` (workflow threads ${Math.round((workflowHeap ?? 0) / 2 ** 20)} MB;` +
+            ` ${Math.round((committed ?? 0) / 2 ** 20)} MB held by V8, ${Math.round((external ?? 0) / 2 ** 20)} MB outside)`),
     );
   }
   return {

@@ -50,6 +50,11 @@ const fields = z.object({
   ),
   TEMPORAL_NAMESPACE: z.preprocess(blankToUndefined, z.string().min(1).default('default')),
   TEMPORAL_TASK_QUEUE: z.preprocess(blankToUndefined, z.string().min(1).default('customer-service')),
+  /**
+   * The worker's gRPC to Temporal: gzip compresses every request and response (its default in the
+   * SDK), which on a LAN or loopback only costs CPU on both ends (docs/PERFORMANCE.md, run 8).
+   */
+  TEMPORAL_GRPC_COMPRESSION: z.preprocess(blankToUndefined, z.enum(['none', 'gzip']).default('none')),
   TEMPORAL_UI_URL: z.preprocess(blankToUndefined, httpUrl.default('http://127.0.0.1:8233')),
   /** The Temporal UI on the internal network, served to supervisors at /temporal/ through the api. */
   TEMPORAL_UI_UPSTREAM: z.preprocess(blankToUndefined, httpUrl.optional()),

@@ -3,7 +3,7 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Tracing } from '../tracing/setup';
 import { tracingWorkerOptions } from '../tracing/temporal';
-import { sharedWorkflowModules, workflowsPath } from './workflowBundle';
+import { workflowBundlerOptions, workflowsPath } from './workflowBundle';
 
 /** Cache and concurrency; docs/PERFORMANCE.md has the measurements behind the defaults. */
 export interface WorkerTuning {
@@ -40,7 +40,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue: options.taskQueue,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath, bundlerOptions: { preloadModules: sharedWorkflowModules } }),
+      : { workflowsPath, bundlerOptions: workflowBundlerOptions }),
     activities: options.activities,
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),

@@ -20,7 +20,16 @@ import { dataConverter, temporalTls } from '../temporal/connectionOptions';
 import { startTracing } from '../tracing/setup';
 import { tracingClientInterceptors } from '../tracing/temporal';
 
+/**
+ * Node hands out Buffers under half this size from shared slabs of this size, and a slab lives as
+ * long as any Buffer cut from it. The SDK keeps each cached run's last activation completion (a
+ * small Buffer) until its next activation, so with the default 8 KiB every cached conversation held
+ * a slab of its own (a heap snapshot of the worker's main thread, docs/PERFORMANCE.md, run 8).
+ */
+const BUFFER_POOL_BYTES = 1024;
+
 async function main(): Promise<void> {
+  Buffer.poolSize = BUFFER_POOL_BYTES;
   const config = loadConfigOrExit();
   const log = createLogger('worker', config.LOG_LEVEL, configuredSecrets(config));
   const tracing = startTracing(config, 'worker', log);
@@ -49,7 +58,12 @@ async function main(): Promise<void> {
   const tls = temporalTls(config);
   const connection = await retryUntil(
     'Temporal',
-    () => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS, tls }),
+    () =>
+      NativeConnection.connect({
+        address: config.TEMPORAL_ADDRESS,
+        tls,
+        grpcCompression: { codec: config.TEMPORAL_GRPC_COMPRESSION },
+      }),
     log,
   );
   const added = await ensureSearchAttributes(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, tls);

@@ -36,6 +36,8 @@ describe('configuration', () => {
     assert.equal(config.wecom, undefined);
     assert.equal(config.llm, undefined);
     assert.equal(config.OTEL_EXPORTER_OTLP_ENDPOINT, undefined, 'no traces unless asked for');
+    assert.equal(config.TEMPORAL_GRPC_COMPRESSION, 'none', 'the worker does not gzip its gRPC to Temporal');
+    assert.equal(loadConfig({ TEMPORAL_GRPC_COMPRESSION: 'gzip' }).TEMPORAL_GRPC_COMPRESSION, 'gzip');
   });
 
   it('treats blank values as unset (docker-compose passes empty strings)', () => {
@@ -102,6 +104,7 @@ describe('configuration', () => {
       /OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/,
     ],
     ['a service name with spaces', { OTEL_SERVICE_NAME: 'cs api' }, /OTEL_SERVICE_NAME must be 1-64 letters/],
+    ['an unknown gRPC compression', { TEMPORAL_GRPC_COMPRESSION: 'brotli' }, /TEMPORAL_GRPC_COMPRESSION/],
   ];
   for (const [name, env, expected] of cases) {
     it(`rejects ${name} with one line naming the variable`, () => {

@@ -30,7 +30,8 @@ export function registerSignals(c: Conversation): void {
       if (d().seenMsgids.includes(message.msgid)) continue;
       d().seenMsgids.push(message.msgid);
       d().inbox.push(message);
-      if (message.origin === 'customer') c.messageTraces.set(message, currentTrace());
+      const trace = message.origin === 'customer' ? currentTrace() : undefined;
+      if (trace) c.messageTraces.set(message, trace);
     }
     if (d().seenMsgids.length > SEEN_LIMIT) d().seenMsgids = d().seenMsgids.slice(-SEEN_LIMIT);
   });
