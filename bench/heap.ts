@@ -27,7 +27,7 @@ socket.addEventListener('message', (event) => {
   }
   if (message.id !== undefined) waiting.get(':' + message.id)?.(message.result);
 });
-const usage = 'JSON.stringify(process.memoryUsage())';
+const memoryUsage = 'JSON.stringify(process.memoryUsage())';
 const call = (method, params = {}) => new Promise((resolve) => {
   const id = next++;
   waiting.set(':' + id, resolve);
@@ -43,12 +43,12 @@ await call('NodeWorker.enable', { waitForDebuggerOnStart: false });
 await new Promise((resolve) => setTimeout(resolve, 500));
 await call('HeapProfiler.collectGarbage');
 const mainUsage = await call('Runtime.getHeapUsage');
-let outside = external(await call('Runtime.evaluate', { expression: usage }));
+let outside = external(await call('Runtime.evaluate', { expression: memoryUsage }));
 const workers = [];
 for (const sessionId of threads) {
   await callThread(sessionId, 'HeapProfiler.collectGarbage');
   workers.push(await callThread(sessionId, 'Runtime.getHeapUsage'));
-  outside += external(await callThread(sessionId, 'Runtime.evaluate', { expression: usage }));
+  outside += external(await callThread(sessionId, 'Runtime.evaluate', { expression: memoryUsage }));
 }
 process.stdout.write(JSON.stringify({
   main: mainUsage.usedSize,
