@@ -38,21 +38,24 @@ async function cachedWorkflows(metricsUrl: string): Promise<number | undefined> 
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5000));
 
-/** The worker's resident memory (and JS heap) once its garbage is collected, when it can be. */
-async function reading(
-  pid: number,
-  inspectorPort: number | undefined,
-): Promise<{ rss: number; heap?: number; workflowHeap?: number; committed?: number; external?: number }> {
+/** The worker's JS memory after a full collection: every isolate's heap in use and as V8 holds it, and what lies outside. */
+interface JsMemory {
+  heap: number;
+  /** Of which in the workflow threads. */
+  workflowHeap: number;
+  committed: number;
+  external: number;
+}
+
+/** The worker's resident memory (and JS memory) once its garbage is collected, when it can be. */
+async function reading(pid: number, inspectorPort: number | undefined): Promise<{ rss: number; js?: JsMemory }> {
   await settle();
   const heap = inspectorPort === undefined ? undefined : await collectGarbage(inspectorPort);
   if (heap === undefined) return { rss: rssBytes(pid) };
   const total = totalHeap(heap);
   return {
     rss: rssBytes(pid),
-    heap: total,
-    workflowHeap: total - heap.main,
-    committed: heap.committed,
-    external: heap.external,
+    js: { heap: total, workflowHeap: total - heap.main, committed: heap.committed, external: heap.external },
   };
 }
 
@@ -86,9 +89,9 @@ export async function measureMemory(options: {
   const base = await reading(options.workerPid(), options.inspectorPort);
   const floorKbPerConversation = Math.round((base.rss - before.rss) / 1024 / options.floorCount);
   const floorHeapKb =
-    base.heap === undefined || before.heap === undefined
+    base.js === undefined || before.js === undefined
       ? undefined
-      : Math.round((base.heap - before.heap) / 1024 / options.floorCount);
+      : Math.round((base.js.heap - before.js.heap) / 1024 / options.floorCount);
   options.onProgress(
     `memory: floor, ${options.floorCount} open echo workflows: ${floorKbPerConversation} KB each` +
       (floorHeapKb === undefined ? '' : ` (JS heap ${floorHeapKb} KB each after a full collection)`),
@@ -102,34 +105,35 @@ export async function measureMemory(options: {
       options.onProgress(`memory → ${count}: ${line}`),
     );
     open = count;
-    const { rss, heap, workflowHeap, committed, external } = await reading(options.workerPid(), options.inspectorPort);
+    const { rss, js } = await reading(options.workerPid(), options.inspectorPort);
+    const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+    const kbEach = (bytes: number) => Math.round(bytes / 1024 / count);
     const scrapeStarted = Date.now();
     await fetch(options.apiMetricsUrl).then((res) => res.text());
     points.push({
       metricsScrapeMs: Date.now() - scrapeStarted,
       openConversations: count,
-      rssMb: Math.round(rss / 2 ** 20),
+      rssMb: mb(rss),
       cachedWorkflows: await cachedWorkflows(options.metricsUrl),
-      kbPerConversation: Math.round((rss - base.rss) / 1024 / count),
-      ...(heap === undefined || base.heap === undefined
+      kbPerConversation: kbEach(rss - base.rss),
+      ...(js === undefined || base.js === undefined
         ? {}
         : {
-            heapMb: Math.round(heap / 2 ** 20),
-            workflowHeapMb: Math.round((workflowHeap ?? 0) / 2 ** 20),
-            heapKbPerConversation: Math.round((heap - base.heap) / 1024 / count),
-            heapCommittedMb: Math.round((committed ?? 0) / 2 ** 20),
-            heapCommittedKbPerConversation: Math.round(((committed ?? 0) - (base.committed ?? 0)) / 1024 / count),
-            externalKbPerConversation: Math.round(((external ?? 0) - (base.external ?? 0)) / 1024 / count),
+            heapMb: mb(js.heap),
+            workflowHeapMb: mb(js.workflowHeap),
+            heapKbPerConversation: kbEach(js.heap - base.js.heap),
+            heapCommittedMb: mb(js.committed),
+            heapCommittedKbPerConversation: kbEach(js.committed - base.js.committed),
+            externalKbPerConversation: kbEach(js.external - base.js.external),
           }),
     });
     options.onFigure?.(floorKbPerConversation, points);
     options.onProgress(
-      `memory: ${count} open (${opened.answered}/${opened.offered} answered), worker RSS ${Math.round(rss / 2 ** 20)} MB` +
-        (heap === undefined
+      `memory: ${count} open (${opened.answered}/${opened.offered} answered), worker RSS ${mb(rss)} MB` +
+        (js === undefined
           ? ''
-          : `, JS heaps ${Math.round(heap / 2 ** 20)} MB after a full collection` +
-            ` (workflow threads ${Math.round((workflowHeap ?? 0) / 2 ** 20)} MB;` +
-            ` ${Math.round((committed ?? 0) / 2 ** 20)} MB held by V8, ${Math.round((external ?? 0) / 2 ** 20)} MB outside)`),
+          : `, JS heaps ${mb(js.heap)} MB after a full collection (workflow threads ${mb(js.workflowHeap)} MB;` +
+            ` ${mb(js.committed)} MB held by V8, ${mb(js.external)} MB outside)`),
     );
   }
   return {

@@ -101,12 +101,13 @@ export class Understander {
    * is left to the turn, which embeds as usual.
    */
   anticipate(message: string): void {
-    if (!this.embeddings || !this.engine.semantics || Date.now() < this.retryAt) return;
+    const embeddings = this.usableEmbeddings();
+    if (!embeddings) return;
     if (!this.engine.needsEmbedding(message)) return;
     const text = textForEmbedding(message);
     if (text.length === 0 || this.recent.get(text) || this.inFlight.has(text)) return;
     const started = performance.now();
-    const done = this.embeddings.client
+    const done = embeddings.client
       .embed([text], 'query', { timeoutMs: QUERY_TIMEOUT_MS })
       .then(([vector]) => {
         this.recent.set(text, vector!);
@@ -129,12 +130,18 @@ export class Understander {
     return understanding;
   }
 
+  /** The embeddings, when configured, the KB was embedded, and the server is not in its back-off after a failure. */
+  private usableEmbeddings(): Embeddings | undefined {
+    return this.engine.semantics && Date.now() >= this.retryAt ? this.embeddings : undefined;
+  }
+
   /**
    * The vectors of the message and the recent turns (by their embedded text), in one call for those
    * not in memory; undefined when the turn must do without them.
    */
   private async embed(messages: string[]): Promise<Map<string, Float32Array> | undefined> {
-    if (!this.embeddings || !this.engine.semantics || Date.now() < this.retryAt) return undefined;
+    const embeddings = this.usableEmbeddings();
+    if (!embeddings) return undefined;
     const texts = [...new Set(messages.map(textForEmbedding).filter((text) => text.length > 0))];
     if (texts.length === 0) return undefined;
     const started = performance.now();
@@ -142,7 +149,7 @@ export class Understander {
     await Promise.all(texts.map((text) => this.inFlight.get(text)));
     const missing = texts.filter((text) => !this.recent.get(text));
     try {
-      const { client, cache, cacheQueries } = this.embeddings;
+      const { client, cache, cacheQueries } = embeddings;
       if (missing.length > 0) {
         const computed = cacheQueries
           ? await cache.vectorsFor(client, missing, 'query')

@@ -2,9 +2,8 @@
 // a receiver in this test, as they would to Jaeger. One customer message is one trace, rooted at the
 // WeCom callback, through the inbox workflow and its activity (which starts the message's embedding
 // as it reads it), the conversation workflow's turn, the understanding (with the LLM) and the
-// delivery to WeCom's send_msg, every
-// span under its right parent, across both processes. The next message is a trace of its own, and
-// an agent's reply is the trace of the agent's request.
+// delivery to WeCom's send_msg, every span under its right parent, across both processes. The next
+// message is a trace of its own, and an agent's reply is the trace of the agent's request.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
