@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   });
   // Prometheus scrapes this port on the internal network; the public port asks for a supervisor.
   const metrics = config.API_METRICS_PORT
-    ? await startMetricsServer({ port: config.API_METRICS_PORT, sdkMetricsUrl: undefined, isHealthy: () => true })
+    ? await startMetricsServer({ port: config.API_METRICS_PORT, sdkMetricsUrl: undefined, health: () => 'ok' })
     : undefined;
 
   const shutdown = (signal: string) => {

@@ -58,6 +58,13 @@ const fields = z.object({
   TEMPORAL_UI_URL: z.preprocess(blankToUndefined, httpUrl.default('http://127.0.0.1:8233')),
   /** The Temporal UI on the internal network, served to supervisors at /temporal/ through the api. */
   TEMPORAL_UI_UPSTREAM: z.preprocess(blankToUndefined, httpUrl.optional()),
+  /**
+   * Read by worker/workflowThreads.cjs, the worker's preload, before the configuration is loaded;
+   * listed here so that a wrong value is refused at start. `on` keeps the SDK's workflow stack
+   * traces (the Temporal UI's Stack Trace tab) / its watchdog thread per call into a workflow.
+   */
+  WORKFLOW_STACK_TRACES: z.preprocess(blankToUndefined, z.enum(['on', 'off']).default('off')),
+  WORKFLOW_CALL_WATCHDOG: z.preprocess(blankToUndefined, z.enum(['on', 'off']).default('off')),
   /** Worker tuning (worker/createWorker.ts); unset keeps the measured defaults there. */
   WORKER_MAX_CACHED_WORKFLOWS: optionalCount,
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: optionalCount,

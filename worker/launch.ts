@@ -10,7 +10,8 @@
 // threshold fixed. A value already set is kept.
 //
 // worker/workflowThreads.cjs, preloaded: turns off the SDK's workflow stack traces in the
-// threads that run the workflows (that file says why).
+// threads that run the workflows, and runs the calls into workflows without a watchdog thread per
+// call, watched from the main thread instead (that file says why).
 export const WORKER_GLIBC_TUNABLES = 'glibc.malloc.mmap_threshold=131072';
 
 /** The preload, as the worker's `node` is given it. */
@@ -30,4 +31,11 @@ export function workflowStackTraces(): 'on' | 'off' | 'on: worker/workflowThread
   if (process.env.WORKFLOW_STACK_TRACES === 'on') return 'on';
   const preloaded = (globalThis as Record<symbol, unknown>)[Symbol.for('cs.workflowThreadsPreload')] === true;
   return preloaded ? 'off' : 'on: worker/workflowThreads.cjs was not preloaded';
+}
+
+/** How the worker's calls into workflows are timed (the start-up line); `watched` from worker/workflowCallWatch.ts. */
+export function workflowCallWatchdog(watched: boolean): string {
+  if (watched) return 'off: calls are watched, one still running after 5 s is reported';
+  if (process.env.WORKFLOW_CALL_WATCHDOG === 'on') return 'on';
+  return 'on: worker/workflowThreads.cjs was not preloaded';
 }

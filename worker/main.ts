@@ -1,7 +1,7 @@
 // Worker process entry point: wires configuration, MongoDB, the Temporal connection, metrics, and
 // runs the worker until SIGINT/SIGTERM.
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
-import { collectDefaultMetrics } from 'prom-client';
+import { collectDefaultMetrics, Gauge } from 'prom-client';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { loadConfigOrExit } from '../config/env';
@@ -9,7 +9,8 @@ import { freePort } from '../config/freePort';
 import { createLogger } from '../config/logger';
 import { connectMongo, disconnectMongo } from '../db/connection';
 import { createWorker } from './createWorker';
-import { workflowStackTraces } from './launch';
+import { workflowCallWatchdog, workflowStackTraces } from './launch';
+import { watchWorkflowCalls, WORKFLOW_CALL_LIMIT_MS } from './workflowCallWatch';
 import { startMetricsServer } from './metricsServer';
 import { buildActivityDeps } from './dependencies';
 import { ensureSearchAttributes } from './searchAttributes';
@@ -47,11 +48,32 @@ async function main(): Promise<void> {
   });
   collectDefaultMetrics();
 
+  // A workflow call running past the SDK's limit (worker/workflowCallWatch.ts): the workflows
+  // cached on its thread are stalled until it returns.
+  const stalledThreads = new Gauge({
+    name: 'cs_worker_stalled_workflow_threads',
+    help: `Workflow threads inside one call into a workflow for over ${WORKFLOW_CALL_LIMIT_MS / 1000} s (a workflow looping or blocked)`,
+  });
+  const callWatch = watchWorkflowCalls({
+    limitMs: WORKFLOW_CALL_LIMIT_MS,
+    onStall: ({ thread, ms }) => {
+      stalledThreads.inc();
+      log.error(
+        { thread, seconds: Math.round(ms / 1000) },
+        'a call into a workflow is still running: a workflow is looping or blocked, and the workflows on its thread wait for it',
+      );
+    },
+    onRecover: ({ thread, ms }) => {
+      stalledThreads.dec();
+      log.warn({ thread, seconds: Math.round(ms / 1000) }, 'the stalled workflow call returned');
+    },
+  });
+
   let running = false;
   const metrics = await startMetricsServer({
     port: config.WORKER_METRICS_PORT,
     sdkMetricsUrl: `http://127.0.0.1:${sdkMetricsPort}/metrics`,
-    isHealthy: () => running,
+    health: () => (!running ? 'starting' : callWatch && callWatch.stalled() > 0 ? 'stalled' : 'ok'),
   });
 
   await retryUntil('MongoDB', () => connectMongo(config.MONGODB_URI, { timeoutMs: 3000 }), log);
@@ -114,6 +136,7 @@ async function main(): Promise<void> {
       metricsPort: config.WORKER_METRICS_PORT,
       // worker/workflowThreads.cjs: the SDK prints "createHook is not available" when they are off.
       workflowStackTraces: workflowStackTraces(),
+      workflowCallWatchdog: workflowCallWatchdog(callWatch !== undefined),
     },
     'worker running',
   );
@@ -121,6 +144,7 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     running = false;
+    callWatch?.stop();
     close();
     await temporal.connection.close();
     await connection.close();

@@ -6,14 +6,15 @@ import { register } from 'prom-client';
 export function startMetricsServer(options: {
   port: number;
   sdkMetricsUrl: string | undefined;
-  isHealthy: () => boolean;
+  /** `ok` answers 200; anything else (starting, stalled…) 503 with that status. */
+  health: () => string;
 }): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     void (async () => {
       if (req.url === '/healthz') {
-        const healthy = options.isHealthy();
-        res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: healthy ? 'ok' : 'starting' }));
+        const status = options.health();
+        res.writeHead(status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status }));
         return;
       }
       if (req.url === '/metrics') {

@@ -38,6 +38,8 @@ describe('configuration', () => {
     assert.equal(config.OTEL_EXPORTER_OTLP_ENDPOINT, undefined, 'no traces unless asked for');
     assert.equal(config.TEMPORAL_GRPC_COMPRESSION, 'none', 'the worker does not gzip its gRPC to Temporal');
     assert.equal(loadConfig({ TEMPORAL_GRPC_COMPRESSION: 'gzip' }).TEMPORAL_GRPC_COMPRESSION, 'gzip');
+    assert.equal(config.WORKFLOW_CALL_WATCHDOG, 'off', "no SDK watchdog thread per call (the preload's watch instead)");
+    assert.equal(config.WORKFLOW_STACK_TRACES, 'off');
   });
 
   it('treats blank values as unset (docker-compose passes empty strings)', () => {
@@ -105,6 +107,7 @@ describe('configuration', () => {
     ],
     ['a service name with spaces', { OTEL_SERVICE_NAME: 'cs api' }, /OTEL_SERVICE_NAME must be 1-64 letters/],
     ['an unknown gRPC compression', { TEMPORAL_GRPC_COMPRESSION: 'brotli' }, /TEMPORAL_GRPC_COMPRESSION/],
+    ['a watchdog setting other than on or off', { WORKFLOW_CALL_WATCHDOG: 'yes' }, /WORKFLOW_CALL_WATCHDOG/],
   ];
   for (const [name, env, expected] of cases) {
     it(`rejects ${name} with one line naming the variable`, () => {

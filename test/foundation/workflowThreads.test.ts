@@ -1,12 +1,15 @@
 // worker/workflowThreads.cjs in a real worker process environment (workerEnv): in the threads
 // that run workflows the SDK's stack-trace promise hook is refused, while Node's AsyncLocalStorage,
 // which installs promise hooks through the same function, keeps working; WORKFLOW_STACK_TRACES=on
-// leaves the hook alone, and the main thread is never touched.
+// leaves the hook alone, and the main thread is never touched. Calls into a vm context with a
+// timeout (the SDK's calls into workflows) run without it, marked for the main thread's watch
+// (worker/workflowCallWatch.ts), which reports one that runs past the limit;
+// WORKFLOW_CALL_WATCHDOG=on keeps the timeout.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { workerEnv, workflowStackTraces } from '../../worker/launch';
+import { workerEnv, workflowCallWatchdog, workflowStackTraces } from '../../worker/launch';
 
 const run = promisify(execFile);
 
@@ -58,5 +61,85 @@ describe('the workflow threads preload', () => {
       { where: 'thread', stackTraces: true, store: 'kept' },
       { where: 'main', stackTraces: true, store: 'kept', preloaded: true },
     ]);
+  });
+});
+
+// A thread calls into a vm context as the SDK does (a compiled script, with a timeout) for longer
+// than the timeout, while the main thread watches the calls with a short limit; prints what the
+// call did and what the watch saw.
+const longCall = `
+const { Worker } = require('node:worker_threads');
+const { watchWorkflowCalls, sharedWorkflowCalls } = require('./worker/workflowCallWatch.ts');
+const seen = [];
+const watch = watchWorkflowCalls({
+  limitMs: 150,
+  everyMs: 25,
+  onStall: ({ thread }) => seen.push(['stall', thread, watch.stalled()]),
+  onRecover: ({ thread, ms }) => seen.push(['recover', thread, ms >= 150]),
+});
+const thread = new Worker(\`
+  const vm = require('node:vm');
+  const { parentPort } = require('node:worker_threads');
+  const context = vm.createContext({});
+  const script = new vm.Script('const end = Date.now() + 400; while (Date.now() < end) {} "returned"');
+  let call;
+  try { call = script.runInContext(context, { timeout: 50, displayErrors: true }); } catch (error) { call = error.message; }
+  parentPort.postMessage(call);
+\`, { eval: true });
+thread.once('message', (call) => {
+  setTimeout(() => {
+    const shared = sharedWorkflowCalls();
+    const counts = shared ? new Int32Array(shared) : undefined;
+    // per thread that claimed a slot (tsx's loader thread claims one too): [inside, entered]
+    const threads = counts ? Array.from({ length: counts[0] }, (_, t) => [counts[1 + 2 * t], counts[2 + 2 * t]]) : null;
+    console.log(JSON.stringify({ call, seen, threads, stalledAfter: watch ? watch.stalled() : null }));
+    watch?.stop();
+    thread.terminate();
+  }, 100);
+});
+`;
+
+async function longCallWith(env: NodeJS.ProcessEnv) {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', '-e', longCall], {
+    env: workerEnv(env),
+    cwd: process.cwd(),
+  });
+  return JSON.parse(stdout) as {
+    call: string;
+    seen: unknown[];
+    threads: number[][] | null;
+    stalledAfter: number | null;
+  };
+}
+
+describe('calls into workflows without a watchdog thread each', () => {
+  it('runs a call past its timeout, and the main thread reports it once, then its return', async () => {
+    const { WORKFLOW_CALL_WATCHDOG: _, ...env } = process.env;
+    const { threads, ...outcome } = await longCallWith(env);
+    // the calling thread's slot: the one that entered a call (and is inside none now)
+    const caller = threads!.findIndex(([inside, entered]) => inside === 0 && entered === 1);
+    assert.ok(caller >= 0, JSON.stringify(threads));
+    assert.deepEqual(outcome, {
+      call: 'returned',
+      seen: [
+        ['stall', caller, 1],
+        ['recover', caller, true],
+      ],
+      stalledAfter: 0,
+    });
+  });
+
+  it('keeps the timeout with WORKFLOW_CALL_WATCHDOG=on, and then there is nothing to watch', async () => {
+    assert.deepEqual(await longCallWith({ ...process.env, WORKFLOW_CALL_WATCHDOG: 'on' }), {
+      call: 'Script execution timed out after 50ms',
+      seen: [],
+      threads: null,
+      stalledAfter: null,
+    });
+  });
+
+  it('the start-up line says how calls are timed', () => {
+    assert.equal(workflowCallWatchdog(true), 'off: calls are watched, one still running after 5 s is reported');
+    assert.equal(workflowCallWatchdog(false), 'on: worker/workflowThreads.cjs was not preloaded');
   });
 });
