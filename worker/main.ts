@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const metrics = await startMetricsServer({
     port: config.WORKER_METRICS_PORT,
     sdkMetricsUrl: `http://127.0.0.1:${sdkMetricsPort}/metrics`,
-    health: () => (!running ? 'starting' : callWatch && callWatch.stalled() > 0 ? 'stalled' : 'ok'),
+    health: () => (!running ? 'starting' : (callWatch?.stalled() ?? 0) > 0 ? 'stalled' : 'ok'),
   });
 
   await retryUntil('MongoDB', () => connectMongo(config.MONGODB_URI, { timeoutMs: 3000 }), log);

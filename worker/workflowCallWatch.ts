@@ -18,7 +18,6 @@ export interface WorkflowCallWatchOptions {
   onRecover(stall: { thread: number; ms: number }): void;
   /** The shared calls; by default the preload's (none when WORKFLOW_CALL_WATCHDOG=on or not preloaded). */
   calls?: SharedArrayBuffer;
-  now?: () => number;
 }
 
 export interface WorkflowCallWatch {
@@ -39,26 +38,26 @@ export function watchWorkflowCalls(options: WorkflowCallWatchOptions): WorkflowC
   if (!shared) return undefined;
   const calls = new Int32Array(shared);
   const slots = (calls.length - 1) / 2;
-  const now = options.now ?? Date.now;
   /** Per thread: the call it was last seen inside (by its entry count), since when, and whether reported. */
   const seen = new Map<number, { entered: number; since: number; reported: boolean }>();
 
   const look = () => {
+    const now = Date.now();
     const claimed = Math.min(Atomics.load(calls, 0), slots);
     for (let thread = 0; thread < claimed; thread++) {
       const inside = Atomics.load(calls, 1 + 2 * thread) > 0;
       const entered = Atomics.load(calls, 2 + 2 * thread);
       const last = seen.get(thread);
       if (last && (!inside || last.entered !== entered)) {
-        if (last.reported) options.onRecover({ thread, ms: now() - last.since });
+        if (last.reported) options.onRecover({ thread, ms: now - last.since });
         seen.delete(thread);
       }
       if (!inside) continue;
-      const current = seen.get(thread) ?? { entered, since: now(), reported: false };
+      const current = seen.get(thread) ?? { entered, since: now, reported: false };
       seen.set(thread, current);
-      if (!current.reported && now() - current.since >= options.limitMs) {
+      if (!current.reported && now - current.since >= options.limitMs) {
         current.reported = true;
-        options.onStall({ thread, ms: now() - current.since });
+        options.onStall({ thread, ms: now - current.since });
       }
     }
   };

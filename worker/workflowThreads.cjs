@@ -55,7 +55,7 @@ if (process.env.WORKFLOW_CALL_WATCHDOG !== 'on') {
     const entered = inside + 1;
     const marked = slot < CALL_SLOTS;
     const runInContext = vm.Script.prototype.runInContext;
-    vm.Script.prototype.runInContext = function runInContextUnwatched(context, options) {
+    vm.Script.prototype.runInContext = function runInContextWithoutWatchdog(context, options) {
       if (options === undefined || options === null || options.timeout === undefined) {
         return runInContext.call(this, context, options);
       }
