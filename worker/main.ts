@@ -1,7 +1,7 @@
 // Worker process entry point: wires configuration, MongoDB, the Temporal connection, metrics, and
 // runs the worker until SIGINT/SIGTERM.
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
-import { collectDefaultMetrics, Gauge } from 'prom-client';
+import { collectDefaultMetrics } from 'prom-client';
 import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { loadConfigOrExit } from '../config/env';
@@ -10,7 +10,7 @@ import { createLogger } from '../config/logger';
 import { connectMongo, disconnectMongo } from '../db/connection';
 import { createWorker } from './createWorker';
 import { workflowCallWatchdog, workflowStackTraces } from './launch';
-import { watchWorkflowCalls, WORKFLOW_CALL_LIMIT_MS } from './workflowCallWatch';
+import { stalledWorkflowThreads, watchWorkflowCalls, WORKFLOW_CALL_LIMIT_MS } from './workflowCallWatch';
 import { startMetricsServer } from './metricsServer';
 import { buildActivityDeps } from './dependencies';
 import { ensureSearchAttributes } from './searchAttributes';
@@ -50,21 +50,17 @@ async function main(): Promise<void> {
 
   // A workflow call running past the SDK's limit (worker/workflowCallWatch.ts): the workflows
   // cached on its thread are stalled until it returns.
-  const stalledThreads = new Gauge({
-    name: 'cs_worker_stalled_workflow_threads',
-    help: `Workflow threads inside one call into a workflow for over ${WORKFLOW_CALL_LIMIT_MS / 1000} s (a workflow looping or blocked)`,
-  });
   const callWatch = watchWorkflowCalls({
     limitMs: WORKFLOW_CALL_LIMIT_MS,
     onStall: ({ thread, ms }) => {
-      stalledThreads.inc();
+      stalledWorkflowThreads.inc();
       log.error(
         { thread, seconds: Math.round(ms / 1000) },
         'a call into a workflow is still running: a workflow is looping or blocked, and the workflows on its thread wait for it',
       );
     },
     onRecover: ({ thread, ms }) => {
-      stalledThreads.dec();
+      stalledWorkflowThreads.dec();
       log.warn({ thread, seconds: Math.round(ms / 1000) }, 'the stalled workflow call returned');
     },
   });

@@ -4,9 +4,16 @@
 // returns. It is reported once when found and once when it ends; the worker counts as unhealthy
 // meanwhile. It reads the memory the preload shares with the threads, as Int32s: [0] the next free
 // slot, then per thread the calls it is inside now and how many it has entered so far.
+import { Gauge } from 'prom-client';
 
 /** The SDK's own limit on one call into a workflow (its default isolateExecutionTimeout). */
 export const WORKFLOW_CALL_LIMIT_MS = 5_000;
+
+/** The worker's gauge of stalled threads (deploy/alerts.yml pages on it). */
+export const stalledWorkflowThreads = new Gauge({
+  name: 'cs_worker_stalled_workflow_threads',
+  help: `Workflow threads inside one call into a workflow for over ${WORKFLOW_CALL_LIMIT_MS / 1000} s (a workflow looping or blocked)`,
+});
 
 const CALLS_KEY = Symbol.for('cs.workflowCalls');
 

@@ -11,6 +11,7 @@ import '../../activities/metrics';
 import '../../api/metrics';
 import '../../api/routes/feedback';
 import '../../bot/semantic/metrics';
+import '../../worker/workflowCallWatch';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
