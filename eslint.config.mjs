@@ -95,6 +95,18 @@ export default tseslint.config(
           selector: "NewExpression[callee.name='Date'][arguments.length=0]",
           message: 'Use workflow time (passed in), not new Date().',
         },
+        // Every run shares these modules (worker/workflowBundle.ts): state kept at module level
+        // would leak from one conversation into another.
+        ...[
+          "Program > VariableDeclaration[kind!='const']",
+          "Program > ExportNamedDeclaration > VariableDeclaration[kind!='const']",
+          // An empty container at module level is state to come (a table built from data is fine).
+          'Program > VariableDeclaration > VariableDeclarator > NewExpression[arguments.length=0]',
+          'Program > ExportNamedDeclaration > VariableDeclaration > VariableDeclarator > NewExpression[arguments.length=0]',
+        ].map((selector) => ({
+          selector,
+          message: 'Workflow and domain modules are shared by every run: no state at module level.',
+        })),
       ],
     },
   },

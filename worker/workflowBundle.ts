@@ -1,11 +1,16 @@
 // What the worker bundles for its workflow sandbox, and which of it every run shares.
 //
 // With reuseV8Context the sandbox evaluates the modules a run requires once per run: each cached
-// conversation holds its own instance of every module it imports. The pure domain (decisions,
-// texts and tables, no state of their own) is instead loaded once when the sandbox starts and
-// shared by every run (the SDK's `preloadModules`, which also freezes what they export). Measured
-// on the bench's worker (docs/PERFORMANCE.md, run 6). A domain module that imports a package
-// (zod in domain/customerProfile.ts) is left out: it is not in the workflows' reach.
+// conversation would hold its own instance of every module it imports (about 55 KB of module
+// records, export getters and closure scopes for the conversation's 30 modules). The modules that
+// keep no state of their own are instead loaded once when the sandbox starts and shared by every
+// run (the SDK's `preloadModules`, which also freezes what they export): the pure domain
+// (decisions, texts and tables; docs/PERFORMANCE.md, run 6) and the current workflows with
+// everything they import, the SDK's workflow API included (run 10). A run's state lives in the
+// objects its workflow function creates; the lint forbids state at module level in workflows/ and
+// domain/ (eslint.config.mjs). A domain module that imports a package (zod in
+// domain/customerProfile.ts) is left out: it is not in the workflows' reach. The first versions
+// (workflows/legacy) stay per run, as they were written.
 //
 // The language level the workflows are compiled to: the SDK compiles them for ES2017, which turns
 // every object spread, rest and class field into helper functions that each module carries a copy
@@ -29,12 +34,20 @@ function isPureDomainModule(file: string): boolean {
   return imports.every((specifier) => specifier.startsWith('./'));
 }
 
+const workflowsDir = path.join(__dirname, '..', 'workflows');
+
+/** The current workflows, with everything they import (the legacy versions stay per run). */
+const currentWorkflows = ['conversation/index.ts', 'dispatcher.ts', 'kfInbox.ts', 'slotReaper.ts'];
+
 /** Absolute paths of the modules every workflow run shares. */
-export const sharedWorkflowModules: string[] = fs
-  .readdirSync(domainDir)
-  .filter(isPureDomainModule)
-  .sort()
-  .map((file) => path.join(domainDir, file));
+export const sharedWorkflowModules: string[] = [
+  ...fs
+    .readdirSync(domainDir)
+    .filter(isPureDomainModule)
+    .sort()
+    .map((file) => path.join(domainDir, file)),
+  ...currentWorkflows.map((file) => path.join(workflowsDir, file)),
+];
 
 const WORKFLOW_LANGUAGE_LEVEL = 'es2022';
 

@@ -1,5 +1,6 @@
 // What every run of a workflow instantiates for itself (worker/workflowBundle.ts, workflows/traces.ts):
-// the workflows are compiled for ES2022, so no module carries its own copy of the object-spread and
+// the current workflows' modules and the domain are loaded once and shared by every run; the
+// workflows are compiled for ES2022, so no module carries its own copy of the object-spread and
 // class-field helpers; OpenTelemetry's API is not among the modules of a worker that does not trace.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -35,6 +36,25 @@ describe('the workflow bundle', () => {
     assert.ok(
       ![...code.matchAll(/^\/\*\*\*\/ "([^"]+)"$/gm)].some(([, name]) => name!.includes('@opentelemetry/api')),
       'OpenTelemetry is bundled only with the tracing interceptors',
+    );
+  });
+
+  it('loads the current workflows and the domain once, for every run to share; the first versions per run', async () => {
+    const { code } = await bundleWorkflowCode({ ...workflowBundleOptions, logger: quiet as never });
+    const preload = /preloadModules = function preloadModules\(\) \{([^}]*)\}/.exec(code);
+    assert.ok(preload, 'the bundle has the preload function');
+    const shared = new Set([...preload[1]!.matchAll(/__webpack_require__\([^)]*"([^"]+)"\)/g)].map((m) => m[1]!));
+    for (const module of [
+      './workflows/conversation/index.ts',
+      './workflows/dispatcher.ts',
+      './workflows/kfInbox.ts',
+      './workflows/slotReaper.ts',
+      './domain/lifecycle.ts',
+    ])
+      assert.ok(shared.has(module), `${module} is shared`);
+    assert.deepEqual(
+      [...shared].filter((module) => module.includes('legacy') || module === './workflows/index.ts'),
+      [],
     );
   });
 
