@@ -1,11 +1,11 @@
 // What the worker bundles for its workflow sandbox, and which of it every run shares.
 //
 // With reuseV8Context the sandbox evaluates the modules a run requires once per run: each cached
-// conversation would hold its own instance of every module it imports (about 55 KB of module
-// records, export getters and closure scopes for the conversation's 30 modules). The modules that
-// keep no state of their own are instead loaded once when the sandbox starts and shared by every
-// run (the SDK's `preloadModules`, which also freezes what they export): the pure domain
-// (decisions, texts and tables; docs/PERFORMANCE.md, run 6) and the current workflows with
+// conversation would hold its own instance of every module it imports (about 60 KB of module
+// records, export getters and closure scopes for the 34 modules of a conversation's run). The
+// modules that keep no state of their own are instead loaded once when the sandbox starts and
+// shared by every run (the SDK's `preloadModules`, which also freezes what they export): the pure
+// domain (decisions, texts and tables; docs/PERFORMANCE.md, run 6) and the current workflows with
 // everything they import, the SDK's workflow API included (run 10). A run's state lives in the
 // objects its workflow function creates; the lint forbids state at module level in workflows/ and
 // domain/ (eslint.config.mjs). A domain module that imports a package (zod in

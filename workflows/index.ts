@@ -1,9 +1,9 @@
 // Every workflow the worker registers. Deterministic code only: see eslint.config.mjs.
 //
-// Each export requires its workflow's module when a run starts, not when the bundle loads: the
-// workflow sandbox evaluates the modules a run requires once per run (every cached run has module
-// instances of its own), so a conversation does not also carry the dispatcher's, the inbox's or
-// the frozen first version's modules in memory, nor they the conversation's (docs/PERFORMANCE.md).
+// Each export requires its workflow's module when a run starts, not when the bundle loads. The
+// current workflows' modules are loaded once and shared by every run (worker/workflowBundle.ts);
+// the frozen first versions' modules are evaluated per run, so only their own runs carry them
+// (docs/PERFORMANCE.md, runs 6 and 10).
 /* eslint-disable @typescript-eslint/no-require-imports -- the lazy requires above */
 import type * as Conversation from './conversation';
 import type * as Dispatcher from './dispatcher';
