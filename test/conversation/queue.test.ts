@@ -60,8 +60,9 @@ describe('the queue (time-skipping)', () => {
   // Each test on a test server of its own. Ending one test's conversations on a shared server
   // cancels their live timers, and the time-skipping server strands a run whose workflow task
   // cancels a timer that fired while the task was with the worker (it refuses the completion,
-  // "invalid history builder state for action", and never sends the task again): seen stranding
-  // the shared dispatcher, which then served no later test.
+  // "invalid history builder state for action", and never sends the task again). Twice in CI
+  // that warning came as one test's conversations were ended, and the next two tests then waited
+  // for offers that never came, as if the dispatcher they shared had been stranded.
   beforeEach(async () => {
     timeline = await startTimeline(world);
   });
