@@ -33,9 +33,10 @@ export function workflowStackTraces(): 'on' | 'off' | 'on: worker/workflowThread
   return preloaded ? 'off' : 'on: worker/workflowThreads.cjs was not preloaded';
 }
 
-/** How the worker's calls into workflows are timed (the start-up line); `watched` from worker/workflowCallWatch.ts. */
-export function workflowCallWatchdog(watched: boolean): string {
-  if (watched) return 'off: calls are watched, one still running after 5 s is reported';
+/** How the worker's calls into workflows are timed (the start-up line); the watch's limit when worker/workflowCallWatch.ts watches them. */
+export function workflowCallWatchdog(watchLimitMs: number | undefined): string {
+  if (watchLimitMs !== undefined)
+    return `off: calls are watched, one still running after ${watchLimitMs / 1000} s is reported`;
   if (process.env.WORKFLOW_CALL_WATCHDOG === 'on') return 'on';
   return 'on: worker/workflowThreads.cjs was not preloaded';
 }

@@ -132,7 +132,7 @@ async function main(): Promise<void> {
       metricsPort: config.WORKER_METRICS_PORT,
       // worker/workflowThreads.cjs: the SDK prints "createHook is not available" when they are off.
       workflowStackTraces: workflowStackTraces(),
-      workflowCallWatchdog: workflowCallWatchdog(callWatch !== undefined),
+      workflowCallWatchdog: workflowCallWatchdog(callWatch ? WORKFLOW_CALL_LIMIT_MS : undefined),
     },
     'worker running',
   );

@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { workerEnv, workflowCallWatchdog, workflowStackTraces } from '../../worker/launch';
+import { WORKFLOW_CALL_LIMIT_MS } from '../../worker/workflowCallWatch';
 
 const run = promisify(execFile);
 
@@ -139,7 +140,10 @@ describe('calls into workflows without a watchdog thread each', () => {
   });
 
   it('the start-up line says how calls are timed', () => {
-    assert.equal(workflowCallWatchdog(true), 'off: calls are watched, one still running after 5 s is reported');
-    assert.equal(workflowCallWatchdog(false), 'on: worker/workflowThreads.cjs was not preloaded');
+    assert.equal(
+      workflowCallWatchdog(WORKFLOW_CALL_LIMIT_MS),
+      'off: calls are watched, one still running after 5 s is reported',
+    );
+    assert.equal(workflowCallWatchdog(undefined), 'on: worker/workflowThreads.cjs was not preloaded');
   });
 });
