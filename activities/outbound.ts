@@ -4,13 +4,13 @@
 // the same msgids (WeCom refuses the duplicate, which counts as sent) and appends nothing twice.
 import { Context } from '@temporalio/activity';
 import { ConversationModel } from '../db/models/conversation';
-import { CustomerModel } from '../db/models/customer';
 import { EventModel } from '../db/models/event';
 import { MessageModel } from '../db/models/message';
 import { insertOnce } from '../db/insertOnce';
 import type { KfApi, MenuItem } from './kfApi';
 import { countEvents } from './kpi';
 import { queueForReview } from './reviewQueue';
+import { keepSessionContext, type SessionContextUpdate } from './sessionContexts';
 import { observeEvent } from './metrics';
 import { writeTicketNotices } from './ticketNotices';
 import { isDuplicateSend, readWecomError } from './wecomOutcome';
@@ -64,7 +64,7 @@ export interface MirrorRecord {
   revision: number;
 }
 
-/** What a closed session leaves on the customer for the next one (a message right after close). */
+/** What a closed session leaves for the customer's next one (a message right after close). */
 export interface SessionContext {
   conversationId: string;
   closedAt: number;
@@ -90,7 +90,8 @@ export interface DeliverRequest {
   messages: OutboundMessage[];
   events: EventRecord[];
   mirror?: MirrorRecord;
-  customer?: { lastAgentId?: string; lastSession?: SessionContext };
+  /** What this conversation leaves for the customer's next one (kept in its own document). */
+  customer?: SessionContextUpdate;
   /**
    * This delivery carries the conversation's first bot reply: when a bot message of it reaches the
    * customer, its `bot_first_response` event (the id the workflow gave it, timed from the
@@ -195,12 +196,7 @@ export function createOutboundActivities(deps: OutboundDeps) {
     await queueForReview({ conversationId: req.conversationId, openKfId: req.openKfId }, fresh);
     await writeTicketNotices(req.events);
     if (req.mirror) await writeMirror(req.mirror);
-    if (req.customer) {
-      await CustomerModel.updateOne(
-        { openKfId: req.openKfId, externalUserId: req.externalUserId },
-        { $set: req.customer },
-      );
-    }
+    if (req.customer) await keepSessionContext(req.conversationId, req, req.customer);
   }
 
   return {

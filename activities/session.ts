@@ -5,6 +5,7 @@ import { CustomerModel, type Customer } from '../db/models/customer';
 import { CONTACT_TAG_PREFIX, changedTags, contactTags, sceneTags, withinTagLimit } from '../domain/customerProfile';
 import type { WecomServiceState, WecomSession } from '../domain/wecomSession';
 import type { SessionContext } from './outbound';
+import { closedSessionOf, handedOver, previousSessionContext } from './sessionContexts';
 import { errcodeOf, type KfApi } from './kfApi';
 import { readWecomError } from './wecomOutcome';
 import { WecomErrcode } from '../wecom/errors';
@@ -22,30 +23,12 @@ export interface CustomerProfile {
 
 /** What the conversation needs of a customer document (the inbox hands it over when it has one). */
 export function profileOf(doc: Partial<Customer> | null | undefined): CustomerProfile {
-  const last = doc?.lastSession;
   return {
     tier: doc?.tier ?? 'normal',
     tags: doc?.tags ?? [],
     nickname: doc?.nickname ?? undefined,
     lastAgentId: doc?.lastAgentId ?? undefined,
-    lastSession: last?.conversationId
-      ? {
-          conversationId: last.conversationId,
-          closedAt: last.closedAt ?? 0,
-          closedReason: last.closedReason ?? '',
-          recentCustomerTurns: last.recentCustomerTurns ?? [],
-          lastAnsweredEntryId: last.lastAnsweredEntryId ?? undefined,
-          handoffReason: last.handoffReason ?? undefined,
-          agentId: last.agentId ?? undefined,
-          csat: last.csat ?? undefined,
-          servedBy: last.servedBy ?? undefined,
-          skill: last.skill ?? undefined,
-          topic: last.topic ?? undefined,
-          answered: last.answered ?? undefined,
-          abandoned: last.abandoned ?? undefined,
-          msgids: last.msgids?.length ? last.msgids : undefined,
-        }
-      : undefined,
+    lastSession: closedSessionOf(doc?.lastSession),
     profileFetched: Boolean(doc?.profileFetchedAt && Date.now() - doc.profileFetchedAt.getTime() < PROFILE_REFRESH_MS),
   };
 }
@@ -116,13 +99,22 @@ export function createSessionActivities({ kf }: { kf: KfApi }) {
   async function loadCustomer(req: {
     openKfId: string;
     externalUserId: string;
+    /** The new conversation's session: what the one before it left is read (absent: legacy callers). */
+    session?: number;
     known?: CustomerProfile;
   }): Promise<CustomerProfile> {
     // The inbox read the customer a moment ago: no second look-up of a collection that grows.
-    const existing = req.known
-      ? undefined
-      : await CustomerModel.findOne({ openKfId: req.openKfId, externalUserId: req.externalUserId }).lean();
-    const profile = req.known ?? profileOf(existing);
+    const [existing, previous] = await Promise.all([
+      req.known
+        ? undefined
+        : CustomerModel.findOne({ openKfId: req.openKfId, externalUserId: req.externalUserId }).lean(),
+      req.session === undefined ? null : previousSessionContext(req.openKfId, req.externalUserId, req.session),
+    ]);
+    const stored = req.known ?? profileOf(existing);
+    const profile: CustomerProfile =
+      req.session === undefined
+        ? stored
+        : { ...stored, ...handedOver({ ...req, session: req.session }, stored, previous) };
     if (profile.profileFetched) return profile;
     try {
       const fetched = await fetchFromWecom(
@@ -177,7 +169,12 @@ export function createSessionActivities({ kf }: { kf: KfApi }) {
     claimSession,
 
     /** A new conversation: who the customer is, and who holds their WeCom session now. */
-    async openConversation(req: { openKfId: string; externalUserId: string; known?: CustomerProfile }) {
+    async openConversation(req: {
+      openKfId: string;
+      externalUserId: string;
+      session?: number;
+      known?: CustomerProfile;
+    }) {
       const [customer, wecom] = await Promise.all([loadCustomer(req), claimSession(req)]);
       return { customer, wecom };
     },

@@ -1,6 +1,8 @@
 // A WeCom customer of one kf account: profile from kf/customer/batchget, our tier and tags, and the
-// session counter that gives each new conversation its own workflow id.
+// session counter that gives each new conversation its own workflow id. What a session leaves for the
+// next one is kept apart (db/models/sessionContext.ts): people change this document while conversations run.
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { closedSessionFields } from './sessionContext';
 
 const customerSchema = new Schema(
   {
@@ -14,25 +16,12 @@ const customerSchema = new Schema(
     tags: { type: [String], default: [] },
     /** The current (or last) session number; bumped only once the previous session has closed. */
     session: { type: Number, default: 1 },
+    /**
+     * Written by conversations before each kept its own (db/models/sessionContext.ts); read only as
+     * the fallback for a customer whose previous session closed before that.
+     */
     lastAgentId: { type: String },
-    /** What the last closed session leaves for the next one: a message right after close is understood with it. */
-    lastSession: {
-      conversationId: String,
-      closedAt: Number,
-      closedReason: String,
-      recentCustomerTurns: [String],
-      lastAnsweredEntryId: String,
-      handoffReason: String,
-      agentId: String,
-      csat: String,
-      /** For the KPIs' re-contact rules (domain/kpi.ts): the skill, the topic, whether the bot answered. */
-      servedBy: String,
-      skill: String,
-      topic: String,
-      answered: Boolean,
-      abandoned: Boolean,
-      msgids: [String],
-    },
+    lastSession: closedSessionFields,
     profileFetchedAt: { type: Date },
   },
   { collection: 'customers', versionKey: false },

@@ -12,8 +12,8 @@ import { writeHandoffCard } from './handoff';
 
 export async function open(c: Conversation, input: ConversationInput): Promise<void> {
   const d = c.d;
-  const { openKfId, externalUserId } = c.state.id;
-  const opened = await opening.openConversation({ openKfId, externalUserId, known: input.customer });
+  const { openKfId, externalUserId, session } = c.state.id;
+  const opened = await opening.openConversation({ openKfId, externalUserId, session, known: input.customer });
   d.customer = opened.customer;
   d.wecom = opened.wecom;
   const last = opened.customer.lastSession;
