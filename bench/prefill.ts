@@ -1,11 +1,13 @@
 // Fills a store as months of traffic would: N stored messages with their customers, closed
-// conversations and events (five messages and five events per conversation), written directly in
+// conversations with what each left for the next (session_contexts) and events (five messages and
+// five events per conversation), written directly in
 // bulk through the driver, so a benchmark can measure what the hot path costs when the collections
 // that grow with traffic are large.
 import { ConversationModel } from '../db/models/conversation';
 import { CustomerModel } from '../db/models/customer';
 import { EventModel } from '../db/models/event';
 import { MessageModel } from '../db/models/message';
+import { SessionContextModel } from '../db/models/sessionContext';
 import { conversationWorkflowId } from '../workflows/conversationContract';
 
 export const MESSAGES_PER_CONVERSATION = 5;
@@ -32,6 +34,7 @@ export async function prefill(
     const end = Math.min(conversations, start + BATCH / MESSAGES_PER_CONVERSATION);
     const customers = [];
     const closed = [];
+    const contexts = [];
     const transcript = [];
     const events = [];
     for (let i = start; i < end; i++) {
@@ -51,6 +54,18 @@ export async function prefill(
         updatedAt: at,
         closedAt: at,
         revision: 6,
+      });
+      contexts.push({
+        _id: conversationId,
+        openKfId,
+        externalUserId,
+        lastSession: {
+          conversationId,
+          closedAt: at.getTime(),
+          closedReason: 'resolved_by_bot',
+          recentCustomerTurns: ['运费怎么算'],
+          msgids: [`pre${i}m0`, `pre${i}m2`, `pre${i}m4`],
+        },
       });
       for (let k = 0; k < MESSAGES_PER_CONVERSATION; k++) {
         const inbound = k % 2 === 0;
@@ -78,6 +93,7 @@ export async function prefill(
     await Promise.all([
       CustomerModel.collection.insertMany(customers, { ordered: false }),
       ConversationModel.collection.insertMany(closed, { ordered: false }),
+      SessionContextModel.insertMany(contexts, { ordered: false, lean: true }),
       MessageModel.collection.insertMany(transcript, { ordered: false }),
       EventModel.collection.insertMany(events, { ordered: false }),
     ]);

@@ -1,8 +1,9 @@
 // `npm run bench:store [-- --json] [--sizes 0,10000,100000]`: the hot path's MongoDB query shapes
 // (one customer message: the inbox's customer upsert and conversation look-up, the transcript
-// upserts, the mirror update, the event insert) and the /metrics count, timed on FerretDB over
-// SQLite and over the embedded PostgreSQL, with the store pre-filled to each size. Both backends
-// run in the same process, one after the other, so their ratio is what to read on a shared machine.
+// upserts, the mirror update, the event insert; what a conversation leaves for the next) and the
+// /metrics count, timed on FerretDB over SQLite and over the embedded PostgreSQL, with the store
+// pre-filled to each size. Both backends run in the same process, one after the other, so their
+// ratio is what to read on a shared machine.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { ConversationModel } from '../db/models/conversation';
 import { CustomerModel } from '../db/models/customer';
 import { EventModel } from '../db/models/event';
 import { MessageModel } from '../db/models/message';
+import { SessionContextModel } from '../db/models/sessionContext';
 import { insertOnce } from '../db/insertOnce';
 import { conversationWorkflowId } from '../workflows/conversationContract';
 import { MESSAGES_PER_CONVERSATION, prefill } from './prefill';
@@ -78,6 +80,16 @@ const shapes: Record<string, Shape> = {
     ).lean(),
   'customers: findOne': (i, size) =>
     CustomerModel.findOne({ openKfId: OPEN_KFID, externalUserId: pick(i, size) }).lean(),
+  'customers: updateOne by key (old record)': (i, size) =>
+    CustomerModel.updateOne({ openKfId: OPEN_KFID, externalUserId: pick(i, size) }, { $set: { lastAgentId: 'a' } }),
+  'session_contexts: upsert by _id (agent)': (i, size) =>
+    SessionContextModel.updateOne(
+      { _id: conversationWorkflowId(OPEN_KFID, pick(i, size), 1) },
+      { $set: { openKfId: OPEN_KFID, externalUserId: pick(i, size), lastAgentId: 'a' } },
+      { upsert: true },
+    ),
+  'session_contexts: findById (next session)': (i, size) =>
+    SessionContextModel.findById(conversationWorkflowId(OPEN_KFID, pick(i, size), 1)).lean(),
   'conversations: findOne by id': (i, size) =>
     ConversationModel.findOne(
       { conversationId: conversationWorkflowId(OPEN_KFID, pick(i, size), 1) },
@@ -133,7 +145,9 @@ async function main(): Promise<void> {
       startup[backend] = performance.now() - started;
       try {
         await mongoose.connect(store.uri.replace(/\/?$/, '/bench_store'), { serverSelectionTimeoutMS: 10_000 });
-        await Promise.all([MessageModel, CustomerModel, ConversationModel, EventModel].map((m) => m.init()));
+        await Promise.all(
+          [MessageModel, CustomerModel, ConversationModel, EventModel, SessionContextModel].map((m) => m.init()),
+        );
         figures[backend] = {};
         for (const size of sizes) {
           const filled = performance.now();
