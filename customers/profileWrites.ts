@@ -23,32 +23,41 @@ export interface ProfileWrite {
  * under load). A later change of the same field within this moment may be written over by the
  * earlier one's second write.
  */
-export const SETTLE_MS = 50;
+const SETTLE_MS = 50;
 const ROUNDS = 3;
 
-/** Writes each change, then again what did not stay; the count of second writes and of changes still missing. */
+export interface StoredProfile {
+  tier?: string | null;
+  tags?: string[];
+}
+
+/**
+ * Writes each change, then again what did not stay. Returns the count of second writes, of changes
+ * still missing, and each customer's tier and tags as last read back.
+ */
 export async function writeProfiles(
   writes: ProfileWrite[],
   options: { settleMs?: number } = {},
-): Promise<{ rewritten: number; missing: number }> {
+): Promise<{ rewritten: number; missing: number; stored: Map<string, StoredProfile> }> {
   let pending = writes.filter((w) => w.tier !== undefined || w.add.length > 0 || w.remove.length > 0);
   let rewritten = 0;
+  const stored = new Map<string, StoredProfile>();
   for (let round = 0; round < ROUNDS && pending.length > 0; round++) {
     if (round > 0) rewritten += pending.length;
     for (const write of pending) await writeOne(write);
     await sleep(options.settleMs ?? SETTLE_MS);
-    const stored = await CustomerModel.find({ _id: { $in: pending.map((w) => w._id) } }, { tier: 1, tags: 1 }).lean();
-    const byId = new Map(stored.map((doc) => [String(doc._id), doc]));
+    const docs = await CustomerModel.find({ _id: { $in: pending.map((w) => w._id) } }, { tier: 1, tags: 1 }).lean();
+    for (const doc of docs) stored.set(String(doc._id), doc);
     pending = pending.flatMap((write) => {
-      const left = notKept(write, byId.get(String(write._id)));
+      const left = notKept(write, stored.get(String(write._id)));
       return left ? [left] : [];
     });
   }
-  return { rewritten, missing: pending.length };
+  return { rewritten, missing: pending.length, stored };
 }
 
 /** The part of a change the stored document does not show; undefined when it shows all of it (or is gone). */
-function notKept(write: ProfileWrite, doc: { tier?: string | null; tags?: string[] } | undefined) {
+function notKept(write: ProfileWrite, doc: StoredProfile | undefined) {
   if (!doc) return undefined;
   const tags = doc.tags ?? [];
   const left: ProfileWrite = {

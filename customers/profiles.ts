@@ -58,7 +58,9 @@ async function applyChange(
   const newTier = change.tier !== undefined && change.tier !== tier ? change.tier : undefined;
   const changed = removed.length > 0 || added.length > 0 || newTier !== undefined;
   if (!changed) return { ...customer, tier, tags, changed };
-  await writeProfiles([{ _id: before._id, ...(newTier ? { tier: newTier } : {}), add: added, remove: removed }]);
+  const { stored } = await writeProfiles([
+    { _id: before._id, ...(newTier ? { tier: newTier } : {}), add: added, remove: removed },
+  ]);
   await EventModel.create({
     eventId: `customer_profile_changed:${randomUUID()}`,
     type: 'customer_profile_changed',
@@ -73,6 +75,6 @@ async function applyChange(
       ...(removed.length > 0 ? { removed } : {}),
     },
   });
-  const after = await CustomerModel.findOne({ _id: before._id }, { tier: 1, tags: 1 }).lean();
+  const after = stored.get(String(before._id));
   return { ...customer, tier: after?.tier ?? DEFAULT_TIER, tags: after?.tags ?? [], changed };
 }

@@ -69,7 +69,8 @@ describe('concurrent writes of a customer', () => {
     const written = writeProfiles([{ _id, tier: 'vip', add: ['老客户'], remove: ['门锁用户'] }], { settleMs: 300 });
     await until(async () => (await CustomerModel.findById(_id).lean())?.tier === 'vip');
     await CustomerModel.replaceOne({ _id }, { ...readBefore!, session: 2 });
-    assert.deepEqual(await written, { rewritten: 1, missing: 0 });
+    const { rewritten, missing } = await written;
+    assert.deepEqual({ rewritten, missing }, { rewritten: 1, missing: 0 });
     const stored = await CustomerModel.findById(_id).lean();
     assert.deepEqual([stored?.tier, stored?.tags, stored?.session], ['vip', ['老客户'], 2]);
   });
