@@ -59,10 +59,10 @@ export function closedSessionOf(stored: StoredSession | null | undefined): Sessi
 }
 
 /**
- * The last agent and the closed session a new session `session` starts with (both keys, so that they
- * replace a profile's): the previous session's
- * own document; without one, what the customer document still holds, its session only if it is the
- * previous one (an older one would be taken for the last).
+ * The last agent and the closed session a new session `session` starts with, both keys always (they
+ * replace a profile's): from the previous session's own document; without one, from the customer
+ * document's copy, whose closed session counts only if it is the previous one (an older one would be
+ * taken for the last).
  */
 export function handedOver(
   customer: { openKfId: string; externalUserId: string; session: number },

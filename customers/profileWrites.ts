@@ -69,7 +69,9 @@ function notKept(write: ProfileWrite, doc: StoredProfile | undefined) {
   return left.tier !== undefined || left.add.length > 0 || left.remove.length > 0 ? left : undefined;
 }
 
-// By _id: the cheapest look-up on FerretDB (MONGODB.md). $pullAll with the exact tags, not $pull with
+// One update at a time, by _id, not bulkWrite: on FerretDB 1.24 a bulkWrite of 20 updates took 0.6 s
+// and one of 50 over 90 s, where single updates by _id take about 4 ms each (measured for the import;
+// _id is the cheapest look-up, MONGODB.md). $pullAll with the exact tags, not $pull with
 // an $in condition, which FerretDB 1.24 left undone here. $pullAll and $addToSet on one path cannot
 // share an update, so a removal goes first.
 async function writeOne(write: ProfileWrite): Promise<void> {
