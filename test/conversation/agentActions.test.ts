@@ -3,7 +3,7 @@
 // the middle of a bot turn or of another action; one that cannot be done is refused with a typed
 // reason the api maps to HTTP, and leaves no loop behind.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
@@ -14,7 +14,7 @@ import {
   transferUpdate,
 } from '../../workflows/conversationContract';
 import { confirmMenuId } from '../../domain/menus';
-import { agent, eventually, gate, startTimeline, World, type Story, type Timeline } from '../support/timeline';
+import { agent, eventually, gate, freshTimelineTest, World, type Story, type Timeline } from '../support/timeline';
 
 const MINUTE = 60_000;
 
@@ -32,23 +32,29 @@ async function refusal(work: Promise<unknown>): Promise<string | undefined> {
 }
 
 describe('agent actions (time-skipping)', () => {
-  const world = new World([
-    agent('zhaoliu'),
-    agent('lisi'),
-    agent('away1', { status: 'away' }),
-    // Supervisors are not routed to (no capacity of their own) but may take conversations over.
-    agent('boss', { tier: 'supervisor', capacity: 0 }),
-  ]);
+  let world: World;
   let timeline: Timeline;
-  before(async () => {
-    timeline = await startTimeline(world);
-  });
-  afterEach(() => timeline?.endAll());
-  after(() => timeline?.close());
+  // Each test on a time-skipping server and world of its own (freshTimelineTest): the test server
+  // strands a run whose workflow task cancels a timer that had just fired, and a test that fails
+  // after that runs once more on fresh ones.
+  const test = freshTimelineTest(
+    () =>
+      new World([
+        agent('zhaoliu'),
+        agent('lisi'),
+        agent('away1', { status: 'away' }),
+        // Supervisors are not routed to (no capacity of their own) but may take conversations over.
+        agent('boss', { tier: 'supervisor', capacity: 0 }),
+      ]),
+    (fresh, freshWorld) => {
+      timeline = fresh;
+      world = freshWorld;
+    },
+  );
 
   const handoffs = (story: Story) => world.eventsOf('handoff', story.conversationId).length;
 
-  it('a take-over while the bot is still thinking is applied as soon as the turn ends: never lost, one handoff', async () => {
+  test('a take-over while the bot is still thinking is applied as soon as the turn ends: never lost, one handoff', async () => {
     const story = await timeline.start('wmRace1');
     const thinking = gate();
     world.understandGate = thinking.promise;
@@ -71,7 +77,7 @@ describe('agent actions (time-skipping)', () => {
     assert.equal(handoffs(story), 1);
   });
 
-  it("a take-over during the customer's own handoff hands off once, to the agent who took it", async () => {
+  test("a take-over during the customer's own handoff hands off once, to the agent who took it", async () => {
     const story = await timeline.start('wmRace2');
     const building = gate();
     world.cardGate = building.promise;
@@ -88,7 +94,7 @@ describe('agent actions (time-skipping)', () => {
     assert.equal(world.eventsOf('assigned', story.conversationId).length, 1, 'one assignment');
   });
 
-  it('take-over or transfer to an agent who cannot take it is refused with the reason; no loop follows', async () => {
+  test('take-over or transfer to an agent who cannot take it is refused with the reason; no loop follows', async () => {
     const story = await timeline.start('wmRefuse');
     await story.say('转人工');
     const queuedOrServed = await story.until('handed off', (s) => s.state === 'queued' || s.state === 'human');
@@ -127,7 +133,7 @@ describe('agent actions (time-skipping)', () => {
     assert.equal((await other.snapshot()).state, 'bot');
   });
 
-  it("an agent cannot act on another's conversation; a supervisor takes it over with a reason", async () => {
+  test("an agent cannot act on another's conversation; a supervisor takes it over with a reason", async () => {
     const story = await timeline.start('wmSupervisor');
     await story.say('转人工');
     const { agentId } = await story.until('an agent', (s) => s.state === 'human');
@@ -152,7 +158,7 @@ describe('agent actions (time-skipping)', () => {
     assert.equal(world.slots.get(story.conversationId), 'boss');
   });
 
-  it('back to the bot, then a resolve racing a reply: closed stays closed', async () => {
+  test('back to the bot, then a resolve racing a reply: closed stays closed', async () => {
     const story = await timeline.start('wmClose');
     await story.say('转人工');
     const { agentId } = await story.until('an agent', (s) => s.state === 'human');
@@ -172,7 +178,7 @@ describe('agent actions (time-skipping)', () => {
     assert.equal(world.mirrors.filter((m) => m.conversationId === story.conversationId).at(-1)?.state, 'closed');
   });
 
-  it('many actions across continue-as-new: every one completes, none deadlocks the hand-over', async () => {
+  test('many actions across continue-as-new: every one completes, none deadlocks the hand-over', async () => {
     const { timelineSettings } = await import('../support/timeline');
     const story = await timeline.start('wmMany', { settings: timelineSettings({ continueAsNewAfterEvents: 60 }) });
     await story.say('转人工');

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { parseServiceLevels } from '../../config/serviceLevels';
 import type { ServiceLevels } from '../../domain/serviceLevels';
@@ -16,8 +16,8 @@ import { dispatcherWorkflowId, queueQuery } from '../../workflows/dispatcherCont
 import {
   agent,
   eventually,
-  onFreshTimeline,
-  type World,
+  freshTimelineTest,
+  World,
   type FakeAgent,
   type Story,
   type Timeline,
@@ -62,14 +62,13 @@ describe('the queue (time-skipping)', () => {
   // a timer that fired while the task was with the worker; in CI that happened in three of about
   // twenty runs, on servers shared and unshared (the test then waits for offers or a state that never
   // come), so a test that fails after the server did that runs once more on fresh ones (onFreshTimeline).
-  const test = (name: string, body: () => Promise<void>) =>
-    it(name, () =>
-      onFreshTimeline(async (fresh, freshWorld) => {
-        timeline = fresh;
-        world = freshWorld;
-        await body();
-      }),
-    );
+  const test = freshTimelineTest(
+    () => new World(),
+    (fresh, freshWorld) => {
+      timeline = fresh;
+      world = freshWorld;
+    },
+  );
 
   /** The agents on duty now; every slot free. */
   const roster = (...agents: FakeAgent[]) => {

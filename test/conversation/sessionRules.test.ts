@@ -5,7 +5,7 @@
 // texts over WeCom's 2,048 bytes, an agent going offline, and ticket news that cannot reach the
 // customer yet.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { BotEngine } from '../../bot/engine';
 import { confirmMenuId, surveyMenuId } from '../../domain/menus';
 import { utf8Length } from '../../domain/wecomText';
@@ -17,20 +17,33 @@ import {
   ticketUpdatedSignal,
   transferUpdate,
 } from '../../workflows/conversationContract';
-import { agent, eventually, gate, startTimeline, timelineSettings, World, type Timeline } from '../support/timeline';
+import {
+  agent,
+  eventually,
+  gate,
+  freshTimelineTest,
+  timelineSettings,
+  World,
+  type Timeline,
+} from '../support/timeline';
 
 const MINUTE = 60_000;
 
 describe('WeCom session rules and conversation edges (time-skipping)', () => {
-  const world = new World([agent('zhaoliu', { skills: ['billing'] }), agent('lisi', { skills: ['billing'] })]);
+  let world: World;
   let timeline: Timeline;
-  before(async () => {
-    timeline = await startTimeline(world);
-  });
-  afterEach(() => timeline?.endAll());
-  after(() => timeline?.close());
+  // Each test on a time-skipping server and world of its own (freshTimelineTest): the test server
+  // strands a run whose workflow task cancels a timer that had just fired, and a test that fails
+  // after that runs once more on fresh ones.
+  const test = freshTimelineTest(
+    () => new World([agent('zhaoliu', { skills: ['billing'] }), agent('lisi', { skills: ['billing'] })]),
+    (fresh, freshWorld) => {
+      timeline = fresh;
+      world = freshWorld;
+    },
+  );
 
-  it('wecom mode: a session a servicer opened from the WeCom client starts with them, the bot silent', async () => {
+  test('wecom mode: a session a servicer opened from the WeCom client starts with them, the bot silent', async () => {
     world.session('wmOpened').state = 3;
     world.session('wmOpened').servicer = 'lisi';
     const story = await timeline.start('wmOpened', { humanMode: 'wecom' });
@@ -41,7 +54,7 @@ describe('WeCom session rules and conversation edges (time-skipping)', () => {
     assert.ok(!world.log.includes('trans 3>3'), 'the session is not moved away from the servicer');
   });
 
-  it('wecom mode: a ticket made while a servicer holds the session is told through the end code; news waits for the customer', async () => {
+  test('wecom mode: a ticket made while a servicer holds the session is told through the end code; news waits for the customer', async () => {
     world.servingServicers = ['zhaoliu', 'lisi'];
     const story = await timeline.start('wmTicketWecom', { humanMode: 'wecom' });
     await story.say('转人工');
@@ -66,7 +79,7 @@ describe('WeCom session rules and conversation edges (time-skipping)', () => {
     world.servingServicers = undefined;
   });
 
-  it('wecom mode: a reassignment never tries 3→2 (WeCom forbids it)', async () => {
+  test('wecom mode: a reassignment never tries 3→2 (WeCom forbids it)', async () => {
     world.servingServicers = ['zhaoliu'];
     world.agents.get('lisi')!.status = 'offline';
     const story = await timeline.start('wmNoPool', { humanMode: 'wecom' });
@@ -80,7 +93,7 @@ describe('WeCom session rules and conversation edges (time-skipping)', () => {
     world.servingServicers = undefined;
   });
 
-  it('close: what the customer says meanwhile opens the next session, in a WeCom session still open', async () => {
+  test('close: what the customer says meanwhile opens the next session, in a WeCom session still open', async () => {
     const story = await timeline.start('wmCloseRace');
     await story.say('转人工');
     const { agentId } = await story.until('an agent', (s) => s.state === 'human');
@@ -100,7 +113,7 @@ describe('WeCom session rules and conversation edges (time-skipping)', () => {
     assert.ok(!world.log.includes('trans 1>4'), `WeCom's session ended under the next one: ${world.log}`);
   });
 
-  it("close: WeCom's session stays ours through the survey wait and is ended when it passes quietly", async () => {
+  test("close: WeCom's session stays ours through the survey wait and is ended when it passes quietly", async () => {
     const story = await timeline.start('wmQuietEnd');
     await story.say('运费怎么算');
     await story.until('confirming', (s) => s.state === 'confirming');
@@ -116,7 +129,7 @@ describe('WeCom session rules and conversation edges (time-skipping)', () => {
     assert.ok(world.log.includes('trans 1>4'), world.log.join(', '));
   });
 
-  it('close: a question right after close is answered by the next session, and WeCom keeps the session open for it', async () => {
+  test('close: a question right after close is answered by the next session, and WeCom keeps the session open for it', async () => {
     const story = await timeline.start('wmAfterThanks');
     await story.say('运费怎么算');
     await story.until('confirming', (s) => s.state === 'confirming');
@@ -130,7 +143,7 @@ describe('WeCom session rules and conversation edges (time-skipping)', () => {
     assert.equal(world.session('wmAfterThanks').state, 1, 'the next session may answer');
   });
 
-  it('a message of the closed session that WeCom delivers again to the next one is not answered twice', async () => {
+  test('a message of the closed session that WeCom delivers again to the next one is not answered twice', async () => {
     const story = await timeline.start('wmRedelivered');
     const question = await story.say('运费怎么算');
     await story.until('confirming', (s) => s.state === 'confirming');
@@ -154,7 +167,7 @@ describe('WeCom session rules and conversation edges (time-skipping)', () => {
     assert.equal((await next.snapshot()).state, 'confirming', 'not closed by an old "thanks"');
   });
 
-  it('a dissatisfied rating is acknowledged with a person offered; the next words are understood with the closed session', async () => {
+  test('a dissatisfied rating is acknowledged with a person offered; the next words are understood with the closed session', async () => {
     const story = await timeline.start('wmUnhappy');
     await story.say('转人工');
     const { agentId } = await story.until('an agent', (s) => s.state === 'human');
@@ -180,7 +193,7 @@ describe('WeCom session rules and conversation edges (time-skipping)', () => {
     assert.equal(handed.handoff?.reason, 'follow_up');
   });
 
-  it('a click on an old "did that help?" menu answers nothing', async () => {
+  test('a click on an old "did that help?" menu answers nothing', async () => {
     const story = await timeline.start('wmOldMenu');
     await story.say('运费怎么算');
     await story.until('confirming', (s) => s.state === 'confirming');
@@ -202,7 +215,7 @@ describe('WeCom session rules and conversation edges (time-skipping)', () => {
     await story.until('resolved', (s) => s.state === 'closed' || s.closedReason === 'resolved_by_bot');
   });
 
-  it('a knowledge-base answer over 2,048 bytes goes out in parts WeCom accepts', async () => {
+  test('a knowledge-base answer over 2,048 bytes goes out in parts WeCom accepts', async () => {
     const long = `${'请按以下步骤操作：打开App，进入设备页，长按设备图标，选择重置。'.repeat(40)}`;
     world.engine = BotEngine.fromKnowledgeBase({
       name: 'long',
@@ -221,7 +234,7 @@ describe('WeCom session rules and conversation edges (time-skipping)', () => {
     }
   });
 
-  it('an agent going offline hands every conversation back to routing, which serves it', async () => {
+  test('an agent going offline hands every conversation back to routing, which serves it', async () => {
     const story = await timeline.start('wmOffline');
     await story.say('转人工');
     const { agentId } = await story.until('an agent', (s) => s.state === 'human');
@@ -234,7 +247,7 @@ describe('WeCom session rules and conversation edges (time-skipping)', () => {
     world.agents.get(agentId!)!.status = 'online';
   });
 
-  it('a transfer to a skill goes back to the queue, never to the agent who passed it on', async () => {
+  test('a transfer to a skill goes back to the queue, never to the agent who passed it on', async () => {
     const story = await timeline.start('wmSkill');
     await story.say('转人工');
     const { agentId } = await story.until('an agent', (s) => s.state === 'human');

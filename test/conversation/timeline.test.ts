@@ -3,9 +3,9 @@
 // that end in an escalation instead of a ping-pong, a ticket open for a week with its due alerts by
 // priority, and state carried across continue-as-new.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { ticketUpdatedSignal } from '../../workflows/conversationContract';
-import { agent, startTimeline, timelineSettings, World, type Timeline } from '../support/timeline';
+import { agent, freshTimelineTest, timelineSettings, World, type Timeline } from '../support/timeline';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -14,25 +14,31 @@ const HOUR = 60 * MINUTE;
 const gaps = (ats: number[]) => ats.slice(1).map((at, i) => at - ats[i]!);
 
 describe('conversation timelines (time-skipping)', () => {
-  const world = new World([
-    agent('zhaoliu', { status: 'offline' }),
-    agent('a1', { status: 'offline' }),
-    agent('a2', { status: 'offline' }),
-    agent('a3', { status: 'offline' }),
-    agent('a4', { status: 'offline' }),
-  ]);
+  let world: World;
   let timeline: Timeline;
-  before(async () => {
-    timeline = await startTimeline(world);
-  });
-  afterEach(() => timeline?.endAll());
-  after(() => timeline?.close());
+  // Each test on a time-skipping server and world of its own (freshTimelineTest): the test server
+  // strands a run whose workflow task cancels a timer that had just fired, and a test that fails
+  // after that runs once more on fresh ones.
+  const test = freshTimelineTest(
+    () =>
+      new World([
+        agent('zhaoliu', { status: 'offline' }),
+        agent('a1', { status: 'offline' }),
+        agent('a2', { status: 'offline' }),
+        agent('a3', { status: 'offline' }),
+        agent('a4', { status: 'offline' }),
+      ]),
+    (fresh, freshWorld) => {
+      timeline = fresh;
+      world = freshWorld;
+    },
+  );
 
   const onlineOnly = (...ids: string[]) => {
     for (const a of world.agents.values()) a.status = ids.includes(a.agentId) ? 'online' : 'offline';
   };
 
-  it('queued 14 hours with no agent: every run stays small, it still says queued, the first agent online gets it', async () => {
+  test('queued 14 hours with no agent: every run stays small, it still says queued, the first agent online gets it', async () => {
     onlineOnly();
     const story = await timeline.start('wmNight');
     await story.say('转人工');
@@ -63,7 +69,7 @@ describe('conversation timelines (time-skipping)', () => {
     );
   });
 
-  it('three reassignments, then a fourth silent agent: never back to one who lapsed, then one alert per SLA interval', async () => {
+  test('three reassignments, then a fourth silent agent: never back to one who lapsed, then one alert per SLA interval', async () => {
     onlineOnly('a1', 'a2', 'a3', 'a4');
     const story = await timeline.start('wmSilent');
     await story.say('我要人工客服');
@@ -93,7 +99,7 @@ describe('conversation timelines (time-skipping)', () => {
     assert.equal(world.eventsOf('escalated', story.conversationId).length, 1);
   });
 
-  it('an agent reply after reassignments still reaches the customer: notices never take the replies kept for people', async () => {
+  test('an agent reply after reassignments still reaches the customer: notices never take the replies kept for people', async () => {
     onlineOnly('a1', 'a2', 'a3');
     const story = await timeline.start('wmBudget');
     await story.say('转人工');
@@ -114,7 +120,7 @@ describe('conversation timelines (time-skipping)', () => {
     assert.ok(sent.length <= 5, `at most five replies to one customer message: ${sent.map((s) => s.text).join(' | ')}`);
   });
 
-  it('a ticket open for a week: due alerts by its own priority, carried across runs, and closed by its resolution', async () => {
+  test('a ticket open for a week: due alerts by its own priority, carried across runs, and closed by its resolution', async () => {
     onlineOnly('a1');
     const { agentReplyUpdate, createTicketUpdate } = await import('../../workflows/conversationContract');
     for (const [customer, priority, hours] of [

@@ -4,6 +4,7 @@
 // rules, the agents' roster and their slots, the records and the alerts are small in-memory models
 // a test can read and change. Stories that need real servers stay in the end-to-end tests.
 import { randomUUID } from 'node:crypto';
+import { it } from 'node:test';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -330,8 +331,6 @@ export interface Timeline {
       serviceLevels?: ServiceLevels;
     },
   ): Promise<Story>;
-  /** Cancels the conversations a test left running, so they do not load the next test's clock. */
-  endAll(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -372,12 +371,26 @@ function logLine(entry: LogEntry): void {
 }
 
 /**
+ * `it` for tests that each run on a time-skipping server and world of their own (onFreshTimeline);
+ * `use` hands the test's timeline and world to the variables the test reads.
+ */
+export function freshTimelineTest(makeWorld: () => World, use: (timeline: Timeline, world: World) => void) {
+  return (name: string, body: () => Promise<void>) =>
+    it(name, () =>
+      onFreshTimeline(async (timeline, world) => {
+        use(timeline, world);
+        await body();
+      }, makeWorld),
+    );
+}
+
+/**
  * A test on a time-skipping server and world of its own, run once more on fresh ones when it failed
  * after the test server stranded a run (refusedTimerCancels). Any other failure fails the test.
  */
 export async function onFreshTimeline(
   test: (timeline: Timeline, world: World) => Promise<void>,
-  makeWorld: () => World = () => new World(),
+  makeWorld: () => World,
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const refusedBefore = refusedTimerCancels;
@@ -397,7 +410,7 @@ export async function onFreshTimeline(
   }
 }
 
-export async function startTimeline(world: World): Promise<Timeline> {
+async function startTimeline(world: World): Promise<Timeline> {
   const executable = process.env.TEMPORAL_TEST_SERVER;
   if (!executable) throw new Error('TEMPORAL_TEST_SERVER is not set: run the tests with `npm test`, which installs it');
   if (!runtimeInstalled) {
@@ -424,7 +437,6 @@ export async function startTimeline(world: World): Promise<Timeline> {
   const running = worker.run();
   const openKfId = `wkTimeline${randomUUID().slice(0, 6)}`;
   let msgSeq = 0;
-  const started: string[] = [];
   await registerSearchAttributes(env);
 
   return {
@@ -448,7 +460,6 @@ export async function startTimeline(world: World): Promise<Timeline> {
         taskQueue,
         args: [input],
       });
-      started.push(conversationId);
       const story: Story = {
         conversationId,
         customer,
@@ -503,21 +514,6 @@ export async function startTimeline(world: World): Promise<Timeline> {
         },
       };
       return story;
-    },
-    async endAll() {
-      for (const id of started.splice(0)) {
-        const handle = env.client.workflow.getHandle(id);
-        // The test server keeps time from skipping while a task runs, and terminating a workflow can
-        // leave that lock held for good (seen with a ticket's timer): come to rest, then cancel.
-        for (let i = 0; i < 100; i++) {
-          const description = await handle.describe().catch(() => undefined);
-          if (!description || description.status.name !== 'RUNNING') break;
-          const busy = (description.raw.pendingActivities ?? []).length > 0 || description.raw.pendingWorkflowTask;
-          if (!busy) break;
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        await handle.cancel().catch(() => undefined);
-      }
     },
     async close() {
       worker.shutdown();
