@@ -4,9 +4,13 @@
 // Why one document per writer process: FerretDB 1.24 (our local store) applies an update as read,
 // modify, write, and loses updates when two land on the same document at once (measured: 200
 // concurrent $inc of one document left 14; even a compare-and-set on a revision lost most). So each
-// process writes only its own documents (the writer id is in the _id) and queues its writes per
-// document: no two updates of one document ever overlap, on FerretDB or MongoDB. Readers sum a
-// cell's documents; there are at most as many as processes that wrote that day.
+// process writes only its own documents (the writer id is in the _id), and one write of them at a
+// time: no two updates of one document ever overlap, on FerretDB or MongoDB. Readers sum a cell's
+// documents; there are at most as many as processes that wrote that day.
+//
+// One write is one round trip for every cell it holds (a bulk of updates): a first message counts
+// in three cells, which took three round trips before. Increments that arrive while a write
+// runs are merged into the one after it, per cell.
 //
 // Idempotent on the event id: the caller inserts the events first (db/insertOnce.ts, unique
 // eventId) and counts only those that were new, so a retried activity never counts twice. A crash
@@ -19,78 +23,100 @@ import { KpiCounterModel } from './models/kpiCounter';
 /** This process's writer id: unique among processes that run at once (host + pid). */
 export const counterWriter = `${os.hostname()}-${process.pid}`;
 
-/**
- * Per document: whether a write is running, and the increments that arrived meanwhile, merged into
- * the one write that follows it. Under load a busy cell (the day's account, skill, entry) costs one
- * update per round trip rather than one per event; alone, an increment is written at once.
- */
-interface Queue {
-  running: boolean;
-  next?: { cell: Cell; inc: Counts; written: Promise<void>; settle(error?: unknown): void };
+/** A cell's increments waiting for a write, and the callers waiting for them to be written. */
+interface CellWrite {
+  cell: Cell;
+  inc: Counts;
+  /** Which try of these increments the next write is (1 until a write of them failed). */
+  attempt: number;
+  waiters: ((error?: unknown) => void)[];
 }
-const queues = new Map<string, Queue>();
 
-/** A failed write is tried again a few times: once the events are stored, a lost $inc is not retried by anyone. */
-async function write(id: string, cell: Cell, inc: Counts, attempt = 1): Promise<void> {
+/** The process's one writer: whether a write is running, and the cells the next one holds (by document id). */
+const writer: { running: boolean; next?: Map<string, CellWrite> } = { running: false };
+
+/** Tries per cell: once the events are stored, a lost $inc is not retried by anyone else. */
+const ATTEMPTS = 4;
+const retryDelayMs = (attempt: number) => 200 * 2 ** attempt;
+
+interface BulkFailure {
+  writeErrors?: { index: number }[] | { index: number };
+}
+
+/** One round trip for all the cells; returns those whose update failed, with the error. */
+async function writeOnce(cells: Map<string, CellWrite>): Promise<Map<string, unknown>> {
+  const ids = [...cells.keys()];
+  const updates = ids.map((id) => {
+    const { cell, inc } = cells.get(id)!;
+    return {
+      updateOne: {
+        filter: { _id: id as never },
+        update: {
+          $inc: Object.fromEntries(Object.entries(inc).map(([name, amount]) => [`n.${name}`, amount])),
+          $setOnInsert: { ...cell, writer: counterWriter },
+        },
+        upsert: true,
+      },
+    };
+  });
   try {
-    await writeOnce(id, cell, inc);
+    await KpiCounterModel.collection.bulkWrite(updates, { ordered: false });
+    return new Map();
   } catch (error) {
-    if (attempt >= 4) throw error;
-    await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
-    await write(id, cell, inc, attempt + 1);
+    // Unordered: the driver names the updates that failed; the others were applied.
+    const writeErrors = [(error as BulkFailure).writeErrors ?? []].flat();
+    const failedIds = writeErrors.length > 0 ? writeErrors.map((e) => ids[e.index]!) : ids;
+    return new Map(failedIds.map((id) => [id, error ?? new Error('KPI counter write failed')]));
   }
-}
-
-async function writeOnce(id: string, cell: Cell, inc: Counts): Promise<void> {
-  await KpiCounterModel.collection.updateOne(
-    { _id: id as never },
-    {
-      $inc: Object.fromEntries(Object.entries(inc).map(([name, amount]) => [`n.${name}`, amount])),
-      $setOnInsert: { ...cell, writer: counterWriter },
-    },
-    { upsert: true },
-  );
 }
 
 function addTo(into: Counts, inc: Counts): void {
   for (const [name, amount] of Object.entries(inc)) into[name] = (into[name] ?? 0) + amount;
 }
 
-/** Resolves once a write that includes `inc` is done (or rejects with that write's failure). */
-function enqueue(id: string, cell: Cell, inc: Counts): Promise<void> {
-  let queue = queues.get(id);
-  if (!queue) {
-    queue = { running: false };
-    queues.set(id, queue);
+/** Puts a cell's increments into the next write, merged with those already waiting for it. */
+function queue(id: string, write: CellWrite): void {
+  const next = (writer.next ??= new Map());
+  const queued = next.get(id);
+  if (queued) {
+    addTo(queued.inc, write.inc);
+    queued.waiters.push(...write.waiters);
+    queued.attempt = Math.max(queued.attempt, write.attempt);
+  } else {
+    next.set(id, write);
   }
-  if (queue.next) {
-    addTo(queue.next.inc, inc);
-    return queue.next.written;
+  if (!writer.running) {
+    // Started after the current task, so that every cell of one call goes in the same write.
+    writer.running = true;
+    queueMicrotask(() => void drain());
   }
-  let settle!: (error?: unknown) => void;
-  const written = new Promise<void>((resolve, reject) => {
-    settle = (error) => (error === undefined ? resolve() : reject(error as Error));
-  });
-  queue.next = { cell, inc: { ...inc }, written, settle };
-  if (!queue.running) void drain(id, queue);
-  return written;
 }
 
-/** Writes the queued increments of one document, one update at a time, until none is left. */
-async function drain(id: string, queue: Queue): Promise<void> {
-  queue.running = true;
-  while (queue.next) {
-    const batch = queue.next;
-    queue.next = undefined;
-    try {
-      await write(id, batch.cell, batch.inc);
-      batch.settle();
-    } catch (error) {
-      batch.settle(error ?? new Error('KPI counter write failed'));
+/**
+ * Writes the queued cells, one write at a time, until none is left. A cell whose update failed goes
+ * back into a later write after a pause, alone with what was added to it meanwhile: the other cells
+ * do not wait for it, and the updates that were applied are never sent twice.
+ */
+async function drain(): Promise<void> {
+  while (writer.next) {
+    const cells = writer.next;
+    writer.next = undefined;
+    const failed = await writeOnce(cells);
+    for (const [id, write] of cells) {
+      if (!failed.has(id)) for (const settle of write.waiters) settle();
+      else if (write.attempt >= ATTEMPTS) for (const settle of write.waiters) settle(failed.get(id));
+      else setTimeout(() => queue(id, { ...write, attempt: write.attempt + 1 }), retryDelayMs(write.attempt));
     }
   }
-  queue.running = false;
-  queues.delete(id);
+  writer.running = false;
+}
+
+/** Resolves once a write that includes `inc` is done (or rejects with that cell's failure). */
+function enqueue(id: string, cell: Cell, inc: Counts): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const settle = (error?: unknown) => (error === undefined ? resolve() : reject(error as Error));
+    queue(id, { cell, inc: { ...inc }, attempt: 1, waiters: [settle] });
+  });
 }
 
 /** Adds every update to its cell: updates of one cell are merged, and no two writes of one document overlap. */
