@@ -19,6 +19,7 @@
 import os from 'node:os';
 import { cellId, type Cell, type Counts } from '../domain/kpi';
 import { KpiCounterModel } from './models/kpiCounter';
+import { writeErrorsOf } from './writeErrors';
 
 /** This process's writer id: unique among processes that run at once (host + pid). */
 export const counterWriter = `${os.hostname()}-${process.pid}`;
@@ -38,10 +39,6 @@ const writer: { running: boolean; next?: Map<string, CellWrite> } = { running: f
 /** Tries per cell: once the events are stored, a lost $inc is not retried by anyone else. */
 const ATTEMPTS = 4;
 const retryDelayMs = (attempt: number) => 200 * 2 ** attempt;
-
-interface BulkFailure {
-  writeErrors?: { index: number }[] | { index: number };
-}
 
 /** One round trip for all the cells; returns those whose update failed, with the error. */
 async function writeOnce(cells: Map<string, CellWrite>): Promise<Map<string, unknown>> {
@@ -64,7 +61,7 @@ async function writeOnce(cells: Map<string, CellWrite>): Promise<Map<string, unk
     return new Map();
   } catch (error) {
     // Unordered: the driver names the updates that failed; the others were applied.
-    const writeErrors = [(error as BulkFailure).writeErrors ?? []].flat();
+    const writeErrors = writeErrorsOf(error);
     const failedIds = writeErrors.length > 0 ? writeErrors.map((e) => ids[e.index]!) : ids;
     return new Map(failedIds.map((id) => [id, error ?? new Error('KPI counter write failed')]));
   }
