@@ -118,14 +118,7 @@ function enqueue(id: string, cell: Cell, inc: Counts): Promise<void> {
 
 /** Adds every update to its cell: updates of one cell are merged, and no two writes of one document overlap. */
 export async function addCounts(updates: { cell: Cell; inc: Counts }[]): Promise<void> {
-  const merged = new Map<string, { cell: Cell; inc: Counts }>();
-  for (const { cell, inc } of updates) {
-    const id = `${cellId(cell)}|${counterWriter}`;
-    const into = merged.get(id) ?? { cell, inc: {} };
-    addTo(into.inc, inc);
-    merged.set(id, into);
-  }
-  await Promise.all([...merged].map(([id, { cell, inc }]) => enqueue(id, cell, inc)));
+  await Promise.all(updates.map(({ cell, inc }) => enqueue(`${cellId(cell)}|${counterWriter}`, cell, inc)));
 }
 
 /** The counter documents of the days [first, last], optionally of one account, agent, skill or entry. */
