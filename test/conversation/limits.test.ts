@@ -39,7 +39,14 @@ describe('conversation limits', () => {
     const customer = 'wmWindow1';
     await stack.say(customer, '转人工');
     const { conversationId, snapshot } = await stack.withAgent(customer);
-    const before = (await stack.received(customer)).length;
+    // The agent's greeting is sent just after the conversation turns human: counted before the reply.
+    const before = (
+      await stack.until(
+        'the agent notice',
+        () => stack.received(customer),
+        (m) => m.some((x) => /^客服 .+ 为您服务。$/.test(x)),
+      )
+    ).length;
     await new Promise((resolve) => setTimeout(resolve, 4500));
     const reply = await stack
       .as(snapshot.agentId!)
